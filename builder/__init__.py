@@ -1,0 +1,1 @@
+"""A generator of sourced explainer sites: YAML content in, a cited, searchable MkDocs site out."""

@@ -1,0 +1,70 @@
+"""Command line: python -m builder check | build | serve | stats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import build as pipeline
+from .problems import format_problems, has_errors
+from .stats import stats
+from .validate import check
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m builder", description="Build a sourced explainer from YAML content.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)")
+        return sub
+
+    check_cmd = command("check", "Validate all content and report every problem; exit 1 on errors.")
+    check_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="output format (default: text)")
+
+    build_cmd = command("build", "Validate, render and build the site with MkDocs in strict mode.")
+    build_cmd.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
+    build_cmd.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration")
+    build_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
+
+    serve_cmd = command("serve", "Preview the site, rebuilding when content or templates change.")
+    serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address (default: 127.0.0.1:8000)")
+    serve_cmd.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration")
+
+    stats_cmd = command("stats", "Count the content: facts, sources, questions, citations and more.")
+    stats_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        checked = check(args.content)
+        print(format_problems(checked.problems, checked.files, args.format))
+        return EXIT_PROBLEMS if has_errors(checked.problems) else EXIT_OK
+    if args.command == "stats":
+        checked = check(args.content)
+        if checked.content is None:
+            print(format_problems(checked.problems, checked.files), file=sys.stderr)
+            return EXIT_PROBLEMS
+        counts = stats(checked.content)
+        if args.format == "json":
+            print(json.dumps(counts, indent=2))
+        else:
+            width = max(len(k) for k in counts)
+            print("\n".join(f"{key.replace('_', ' '):<{width}}  {value}" for key, value in counts.items()))
+        return EXIT_OK
+    if args.command == "build":
+        return pipeline.build(args.content, args.site_dir, args.config, args.format)
+    if args.command == "serve":
+        return pipeline.serve(args.content, args.config, args.dev_addr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""YAML files to plain values that remember where each value came from.
+
+PyYAML composes a node tree (with line and column marks); we construct values from it
+ourselves so that duplicate keys, object-constructing tags and aliases become problems
+instead of being silently accepted, and nothing is ever expanded or executed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+
+Path_ = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int
+    col: int
+    style: str | None = None
+    """The scalar style ('|', '>', '"', "'" or None for plain) to locate text inside a value."""
+    indent: int = 0
+    """For block scalars: the indentation of the content lines (0-based column)."""
+
+
+@dataclass
+class Document:
+    """One YAML file: its value, and the position of every value and key in it."""
+
+    path: str
+    data: Any
+    marks: dict[Path_, Mark] = field(default_factory=dict)
+    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+    broken: set[Path_] = field(default_factory=set)
+    """Paths whose value was already reported (bad tag, alias, impossible date) and read as null."""
+
+    def is_broken(self, path: Path_) -> bool:
+        return any(path[:n] in self.broken for n in range(len(path) + 1))
+
+    def mark(self, path: Path_, key: bool = False) -> Mark:
+        """The position of the value (or its key) at path, or of its nearest located parent."""
+        table = self.key_marks if key else self.marks
+        while path:
+            if path in table:
+                return table[path]
+            if key:
+                table = self.marks
+            path = path[:-1]
+        return self.marks.get((), Mark(1, 1))
+
+    def locate_in_text(self, path: Path_, offset: int) -> Mark:
+        """The line and column of character `offset` inside the text at path."""
+        mark = self.mark(path)
+        text = self.data_at(path)
+        if not isinstance(text, str):
+            return mark
+        before = text[:offset]
+        if mark.style == "|":
+            line = mark.line + 1 + before.count("\n")
+            col = mark.indent + 1 + len(before) - (before.rfind("\n") + 1)
+            return Mark(line, col)
+        if mark.style in (None, '"', "'") and "\n" not in before:
+            return Mark(mark.line, mark.col + offset + (0 if mark.style is None else 1))
+        return mark
+
+    def data_at(self, path: Path_) -> Any:
+        value = self.data
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return value
+
+
+def _mark(node: yaml.Node, text_lines: list[str]) -> Mark:
+    start = node.start_mark
+    style = getattr(node, "style", None)
+    indent = 0
+    if style in ("|", ">"):
+        for raw in text_lines[start.line + 1 :]:
+            if raw.strip():
+                indent = len(raw) - len(raw.lstrip(" "))
+                break
+    return Mark(start.line + 1, start.column + 1, style, indent)
+
+
+class _Builder:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.doc = Document(path, None)
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.constructor = yaml.SafeLoader("")
+
+    def problem(self, node: yaml.Node, code: str, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, code, message))
+
+    def value(self, node: yaml.Node, path: Path_) -> Any:
+        self.doc.marks[path] = _mark(node, self.lines)
+        if id(node) in self.seen:
+            return self.broken(path, node, "yaml-alias", "anchors and aliases (&name, *name) are not accepted")
+        self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            return self.broken(path, node, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                return self.bad_tag(node, path)
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def broken(self, path: Path_, node: yaml.Node, code: str, message: str) -> None:
+        self.problem(node, code, message)
+        self.doc.broken.add(path)
+        return None
+
+    def bad_tag(self, node: yaml.Node, path: Path_) -> None:
+        return self.broken(path, node, "yaml-tag", f"the YAML tag '{node.tag}' is not accepted; write plain values")
+
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any] | None:
+        if node.tag != _MAP:
+            return self.bad_tag(node, path)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problem(key_node, "yaml-alias", "merge keys (<<) are not accepted")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                self.problem(key_node, "wrong-type", "a key must be plain text")
+                continue
+            key = str(key_node.value)
+            if key in result:
+                first = self.doc.key_marks[(*path, key)]
+                self.problem(
+                    key_node,
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first at line {first.line}); the second would silently win",
+                )
+                continue
+            self.doc.key_marks[(*path, key)] = _mark(key_node, self.lines)
+            result[key] = self.value(value_node, (*path, key))
+        return result
+
+    def scalar(self, node: yaml.Node, path: Path_) -> Any:
+        if node.tag not in _PLAIN_TAGS:
+            return self.bad_tag(node, path)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except ValueError:
+            return self.broken(path, node, "bad-date", f"'{node.value}' is not a real date")
+
+
+def load_text(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
+    """Parse one file's bytes; `path` is how problems name the file."""
+
+    def fail(code: str, message: str, line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
+        return None, [Problem(path, line, col, code, message)]
+
+    if len(raw) > MAX_BYTES:
+        return fail("file-too-large", f"file is {len(raw):,} bytes; content files may be at most {MAX_BYTES:,}")
+    if b"\x00" in raw:
+        return fail("binary-file", "file contains NUL bytes: it is binary, not YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return fail("bad-encoding", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8", line, col)
+    text = text.removeprefix("\ufeff")
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return fail("empty-file", "file is empty; remove it or add content")
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = _yaml_message(exc)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return fail("yaml-syntax", message, line, col)
+    except yaml.YAMLError as exc:
+        return fail("yaml-syntax", f"not valid YAML: {exc}")
+    except RecursionError:
+        return fail("too-deep", "values are nested too deeply to read")
+    finally:
+        loader.dispose()
+    if node is None:
+        return fail("empty-file", "file is empty; remove it or add content")
+    builder = _Builder(path, text)
+    builder.doc.data = builder.value(node, ())
+    return builder.doc, builder.problems
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "not valid YAML"
+    if "'\\t'" in problem:
+        return "a tab character is not allowed here; indent with spaces"
+    if exc.context:
+        return f"not valid YAML: {exc.context}, {problem}"
+    return f"not valid YAML: {problem}"
+
+
+def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return None, [
+                Problem(display, 1, 1, "file-too-large", f"file is {size:,} bytes; content files may be at most {MAX_BYTES:,}")
+            ]
+        return load_text(display, file.read_bytes())
+    except OSError as exc:
+        return None, [Problem(display, 1, 1, "unreadable-file", f"cannot read the file: {exc.strerror}")]

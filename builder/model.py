@@ -1,0 +1,525 @@
+"""The content model: what editors write in YAML, as typed records (no I/O).
+
+One class per content type. The docstring of every field is its documentation: the editor
+guide and the JSON Schemas for editors are generated from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+URL_PATTERN = r"^https?://[^\s<>\"]+$"
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=80),
+    Field(description="Lower-case words joined by hyphens, unique across the whole content."),
+]
+Ref = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Markdown = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=20000),
+    Field(json_schema_extra={"format": "markdown"}),
+]
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
+
+
+def _iso(value: Any) -> Any:
+    """YAML gives dates as date objects; keep partial dates as text."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and 1000 <= value <= 9999:
+        return str(value)
+    return value
+
+
+def _real_partial_date(value: str) -> str:
+    match = PARTIAL_DATE.match(value)
+    if match is None:
+        raise ValueError("expected a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    dt.date(year, month, day)  # raises ValueError for an impossible date
+    return value
+
+
+When = Annotated[
+    str,
+    BeforeValidator(_iso),
+    AfterValidator(_real_partial_date),
+    Field(
+        json_schema_extra={"pattern": PARTIAL_DATE.pattern},
+        description="A date: 2025-06-10, or 2025-06 or 2025 when only that much is known.",
+    ),
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=False,
+        validate_default=False,
+    )
+
+
+class Status(str, Enum):
+    """How sure we are of a claim. Each status is explained to readers on the method page."""
+
+    CONFIRMED = "confirmed"
+    SINGLE_SOURCE = "single-source"
+    SECONDARY_ONLY = "secondary-only"
+    REPORTED_DENIED = "reported-denied"
+    DISPUTED = "disputed"
+    CORRECTED = "corrected"
+
+
+STATUS_TEXT: dict[Status, tuple[str, str]] = {
+    Status.CONFIRMED: (
+        "Confirmed",
+        "Seen in the primary document, or reported by at least two independent sources.",
+    ),
+    Status.SINGLE_SOURCE: (
+        "Single source",
+        "Only one source reports it; nothing independent has been found.",
+    ),
+    Status.SECONDARY_ONLY: (
+        "Secondary only",
+        "Reported by reputable secondary sources; the primary document was not read.",
+    ),
+    Status.REPORTED_DENIED: (
+        "Reported, denied",
+        "Reported by sources and denied by the party concerned; both sides are cited.",
+    ),
+    Status.DISPUTED: (
+        "Disputed",
+        "Sources disagree; their figures or accounts are shown side by side.",
+    ),
+    Status.CORRECTED: (
+        "Corrected",
+        "A widely repeated version is wrong; this is the corrected claim.",
+    ),
+}
+
+
+class SourceKind(str, Enum):
+    """What kind of publisher a source is; readers see the mix of kinds behind a story."""
+
+    GOVERNMENT = "government"
+    STATE_MEDIA = "state-media"
+    INTERNATIONAL = "international-organisation"
+    WIRE = "wire"
+    NEWSPAPER = "newspaper"
+    BROADCASTER = "broadcaster"
+    MAGAZINE = "magazine"
+    THINK_TANK = "think-tank"
+    LAW_FIRM = "law-firm"
+    TRADE_PRESS = "trade-press"
+    INDUSTRY = "industry"
+    COMPANY = "company"
+    DATA = "data"
+    ACADEMIC = "academic"
+    AGGREGATOR = "aggregator"
+
+
+KIND_LABELS: dict[SourceKind, str] = {
+    SourceKind.GOVERNMENT: "Government",
+    SourceKind.STATE_MEDIA: "State media",
+    SourceKind.INTERNATIONAL: "International organisation",
+    SourceKind.WIRE: "Wire service",
+    SourceKind.NEWSPAPER: "Newspaper",
+    SourceKind.BROADCASTER: "Broadcaster",
+    SourceKind.MAGAZINE: "Magazine",
+    SourceKind.THINK_TANK: "Think tank",
+    SourceKind.LAW_FIRM: "Law firm",
+    SourceKind.TRADE_PRESS: "Trade press",
+    SourceKind.INDUSTRY: "Industry",
+    SourceKind.COMPANY: "Company",
+    SourceKind.DATA: "Data",
+    SourceKind.ACADEMIC: "Academic",
+    SourceKind.AGGREGATOR: "Aggregator (coverage only)",
+}
+
+
+class Via(Model):
+    """The copy actually consulted, where it differs from the original publication."""
+
+    name: Text
+    """Who published the copy, e.g. 'The Star (republishing SCMP)'."""
+    url: Url | None = None
+    """Where the copy was read (http or https)."""
+
+
+class Source(Model):
+    """A publication that facts cite: one item of the reference list."""
+
+    kind_name: ClassVar[str] = "source"
+    id: Id
+    publisher: Text
+    """The original publisher, e.g. 'U.S. Geological Survey' or 'Reuters'."""
+    title: Text
+    """The title as published."""
+    authors: list[Text] = []
+    """Authors as credited, where known."""
+    published: When
+    """Date of publication."""
+    url: Url
+    """The original's address (http or https)."""
+    accessed: dt.date
+    """When the copy cited was read."""
+    archive_url: Url | None = None
+    """An archived copy of the original, if one exists."""
+    via: Via | None = None
+    """The copy actually consulted, where it differs from the original."""
+    kind: SourceKind
+    """What kind of publisher this is. 'aggregator' sources may be listed, never cited as evidence."""
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    """Country of origin as an ISO 3166 two-letter code (US, CN, GB ...); omit for international bodies."""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    """Language of the text consulted (BCP 47 code, e.g. en, zh, fr)."""
+    note: Markdown | None = None
+    """Anything a reader should know about this source (shown on the Sources page)."""
+
+
+class Citation(Model):
+    """A reference from a claim to a source, with the exact words where there are any."""
+
+    source: Ref
+    """The id of the source cited."""
+    quote: Text | None = None
+    """An exact, short quotation from the source supporting the claim."""
+    speaker: Ref | None = None
+    """Who said the quoted words: the id of a person or organisation."""
+    role: Text | None = None
+    """The speaker's role as the source gives it, e.g. 'director of the National Economic Council'."""
+    locator: Text | None = None
+    """Where in the source: a page, section, table or paragraph."""
+    note: Text | None = None
+    """A short remark on this citation, e.g. 'translation by the publisher'."""
+
+
+class Figure(Citation):
+    """One source's value for a figure, shown side by side with the others'."""
+
+    label: Text
+    """What is measured, e.g. 'China's share of mine production'."""
+    value: Text
+    """The value with its unit, e.g. '69%' or '270,000 t REO'."""
+    year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    """The year the value refers to."""
+
+
+class Fact(Model):
+    """One checkable claim, with its sources and how sure we are of it."""
+
+    kind_name: ClassVar[str] = "fact"
+    id: Id
+    title: Text
+    """A short heading for the fact (search results and permalinks show it)."""
+    statement: Markdown
+    """The claim, in one to three sentences of Markdown."""
+    status: Status
+    """How sure we are: see the method page for each status."""
+    as_of: dt.date
+    """The date the statement is true as of."""
+    review_by: dt.date | None = None
+    """When an editor should check the statement again."""
+    topics: Annotated[list[Ref], Field(min_length=1)]
+    """Topic ids from site.yaml; the first one decides the page the fact lives on."""
+    citations: Annotated[list[Citation], Field(min_length=1)]
+    """One or more sources that support the statement."""
+    figures: list[Figure] = []
+    """Where sources give different values: each value with its own source."""
+    note: Markdown | None = None
+    """An editor's note shown under the statement (e.g. 'only one source exists')."""
+
+
+class Question(Model):
+    """A reader's question with a short answer first and a cited answer after it."""
+
+    kind_name: ClassVar[str] = "question"
+    id: Id
+    question: Text
+    """The question as a reader would ask it."""
+    short_answer: Markdown
+    """One or two sentences that answer the question."""
+    answer: Markdown
+    """The full answer in Markdown; cite with [@fact-id] or [@source-id]."""
+    as_of: dt.date
+    """The date the answer is true as of."""
+    review_by: dt.date | None = None
+    """When an editor should check the answer again."""
+    topics: list[Ref] = []
+    """Topic ids from site.yaml."""
+    facts: list[Ref] = []
+    """Facts to list under the answer, besides those cited in it."""
+    related: list[Ref] = []
+    """Other questions to read next."""
+
+
+class Event(Model):
+    """A dated event on the timeline."""
+
+    kind_name: ClassVar[str] = "event"
+    id: Id
+    date: When
+    """When it happened."""
+    date_label: Text | None = None
+    """How to show the date where it is approximate, e.g. 'Late 1980s'."""
+    title: Text
+    """What happened, in a line."""
+    summary: Markdown | None = None
+    """A sentence or two more; cite with [@fact-id] or [@source-id]."""
+    citations: Annotated[list[Citation], Field(min_length=1)]
+    """Sources for the event."""
+    topics: list[Ref] = []
+    """Topic ids from site.yaml."""
+    facts: list[Ref] = []
+    """Facts that tell more about the event."""
+
+
+class ElementCategory(str, Enum):
+    """Light, heavy or neither, under the convention named in site.yaml (elements.convention)."""
+
+    LIGHT = "light"
+    HEAVY = "heavy"
+    NEITHER = "neither"
+
+
+class ControlStatus(str, Enum):
+    IN_FORCE = "in-force"
+    SUSPENDED = "suspended"
+    LIFTED = "lifted"
+
+
+class ElementControl(Model):
+    """An export control that covers this element."""
+
+    event: Ref
+    """The id of the event that imposed the control."""
+    status: ControlStatus
+    """Whether the control is in force, suspended or lifted."""
+    until: dt.date | None = None
+    """For a suspension: the date it runs until."""
+    note: Text | None = None
+
+
+class Element(Model):
+    """A chemical element of the group the explainer covers."""
+
+    kind_name: ClassVar[str] = "element"
+    id: Id
+    name: Text
+    symbol: Annotated[str, StringConstraints(pattern=r"^[A-Z][a-z]?$")]
+    atomic_number: Annotated[int, Field(ge=1, le=118)]
+    category: ElementCategory
+    """Light or heavy, under the convention named in site.yaml."""
+    uses: Markdown
+    """Main uses, in a sentence or two."""
+    controls: list[ElementControl] = []
+    """Export controls that cover the element."""
+    citations: Annotated[list[Citation], Field(min_length=1)]
+    """Sources for the classification, uses and controls."""
+    note: Markdown | None = None
+
+
+class EntityKind(str, Enum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Person(Model):
+    """A person or organisation the explainer quotes or mentions."""
+
+    kind_name: ClassVar[str] = "person"
+    id: Id
+    name: Text
+    kind: EntityKind = EntityKind.PERSON
+    role: Text
+    """The role held when quoted, e.g. 'US Commerce Secretary (June 2025)'."""
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    description: Markdown | None = None
+    """A sentence on who they are; cite with [@source-id]."""
+    citations: Annotated[list[Citation], Field(min_length=1)]
+    """Sources for the name and role."""
+
+
+class Column(Model):
+    id: Id
+    label: Text
+    unit: Text | None = None
+
+
+class Row(Model):
+    label: Text
+    values: dict[str, float | None]
+    """One number per column id (null where not known)."""
+    note: Text | None = None
+
+
+class Dataset(Model):
+    """A small table of sourced numbers, drawn as a chart."""
+
+    kind_name: ClassVar[str] = "dataset"
+    id: Id
+    title: Text
+    description: Markdown
+    """What the numbers show, for readers and screen readers."""
+    source: Ref
+    """The id of the source the numbers come from."""
+    locator: Text | None = None
+    """Where in the source: a page or table."""
+    as_of: dt.date
+    columns: Annotated[list[Column], Field(min_length=1)]
+    rows: Annotated[list[Row], Field(min_length=1)]
+    chart: Annotated[str, StringConstraints(pattern=r"^(bar|none)$")] = "bar"
+    """'bar' draws each column as a bar chart; 'none' shows only the table."""
+    note: Markdown | None = None
+
+
+class Correction(Model):
+    """A claim found in coverage of the story that is wrong, with what is correct."""
+
+    kind_name: ClassVar[str] = "correction"
+    id: Id
+    claim: Text
+    """The wrong claim, in the words it appeared in."""
+    appeared_in: Text
+    """Where the claim appeared, e.g. 'an NBC News article of June 2025, as republished'."""
+    correction: Markdown
+    """What is correct; cite with [@fact-id] or [@source-id]."""
+    citations: Annotated[list[Citation], Field(min_length=1)]
+    """The evidence."""
+    date: dt.date
+    """When the correction was written."""
+
+
+class Topic(Model):
+    id: Id
+    label: Text
+    """The heading of the topic's page of facts."""
+    description: Markdown | None = None
+
+
+class Story(Model):
+    """The home page: the story in one screen."""
+
+    headline: Text
+    standfirst: Markdown
+    """One or two sentences under the headline."""
+    what_happened: Markdown
+    """What has happened, cited with [@fact-id] or [@source-id]."""
+    key_points: list[Ref] = []
+    """Fact ids: what is behind the headline."""
+    voices: list[Ref] = []
+    """Fact ids whose citations quote someone: what the sources say."""
+    timeline: list[Ref] = []
+    """Event ids for the 'how we got here' excerpt."""
+    questions: list[Ref] = []
+    """Question ids for 'go deeper'."""
+
+
+class Labels(Model):
+    """Navigation labels; every one has a plain English default."""
+
+    home: Text = "Story"
+    questions: Text = "Questions"
+    facts: Text = "Facts"
+    timeline: Text = "Timeline"
+    elements: Text = "Elements"
+    people: Text = "People and organisations"
+    data: Text = "Data"
+    sources: Text = "Sources"
+    corrections: Text = "Corrections"
+    method: Text = "How we check facts"
+    about: Text = "About"
+
+
+class ElementSettings(Model):
+    title: Text = "Elements"
+    intro: Markdown | None = None
+    convention: Markdown
+    """The convention that splits light from heavy, with a citation."""
+
+
+class Site(Model):
+    """Settings for the whole site: content/site.yaml."""
+
+    title: Text
+    description: Text
+    """One or two sentences: the site's meta description."""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    url: Url | None = None
+    """Where the site is published."""
+    publisher: Text
+    """Who publishes the explainer."""
+    updated: dt.date
+    """When the content was last revised; also the build's timestamp."""
+    topics: Annotated[list[Topic], Field(min_length=1)]
+    story: Story
+    labels: Labels = Labels()
+    elements: ElementSettings | None = None
+
+
+CONTENT_TYPES: dict[str, type[Model]] = {
+    "sources": Source,
+    "facts": Fact,
+    "questions": Question,
+    "events": Event,
+    "elements": Element,
+    "people": Person,
+    "datasets": Dataset,
+    "corrections": Correction,
+}
+"""Each folder of content/ and the type of the items in its files."""
+
+
+class Content(Model):
+    """Everything an explainer is made of, validated."""
+
+    site: Site
+    sources: list[Source] = []
+    facts: list[Fact] = []
+    questions: list[Question] = []
+    events: list[Event] = []
+    elements: list[Element] = []
+    people: list[Person] = []
+    datasets: list[Dataset] = []
+    corrections: list[Correction] = []
+
+    def all_citations(self) -> list[Citation]:
+        """Every citation of every item, figures included."""
+        result: list[Citation] = []
+        for group in (self.facts, self.events, self.elements, self.people, self.corrections):
+            for item in group:
+                result.extend(item.citations)
+        for fact in self.facts:
+            result.extend(fact.figures)
+        return result
+
+    def prose(self) -> list[str]:
+        """Every Markdown text in which [@id] citations may appear."""
+        texts: list[str | None] = [self.site.story.what_happened, self.site.story.standfirst]
+        for question in self.questions:
+            texts += [question.short_answer, question.answer]
+        texts += [event.summary for event in self.events]
+        texts += [correction.correction for correction in self.corrections]
+        texts += [person.description for person in self.people]
+        return [text for text in texts if text]

@@ -1,0 +1,439 @@
+"""Read a content folder and check everything: each item against its type, then across items.
+
+Nothing is written here. The result is the validated content (when there are no errors)
+and the full list of problems.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .load import Document, Path_, load_file
+from .model import CONTENT_TYPES, Content, Model, Site, SourceKind
+from .problems import Problem
+
+CITE = re.compile(r"\[@([^\]\s]+)\]")
+RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+TEMPLATE = re.compile(r"\{[{%#]")
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?\s*$", re.MULTILINE)
+SAFE_TARGET = re.compile(r"^(https?://|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+
+_TYPE_NAMES = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+}
+_DATE_ERRORS = {
+    "date_type",
+    "date_parsing",
+    "date_from_datetime_parsing",
+    "date_from_datetime_inexact",
+    "date_future",
+    "date_past",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def did_you_mean(name: str, candidates: Any) -> str:
+    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+@dataclass
+class Item:
+    kind: str
+    model: Any
+    doc: Document
+    path: Path_
+
+    def at(self, *sub: str | int) -> Path_:
+        return (*self.path, *sub)
+
+    def name(self) -> str:
+        return f"{self.kind} '{self.model.id}'"
+
+
+@dataclass
+class Checked:
+    """What `check` found: problems always, content only when there are no errors."""
+
+    problems: list[Problem]
+    files: int
+    content: Content | None = None
+    items: list[Item] = field(default_factory=list)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, doc: Document, path: Path_, code: str, message: str, key: bool = False) -> None:
+        mark = doc.mark(path, key=key)
+        self.problems.append(Problem(doc.path, mark.line, mark.col, code, message))
+
+    # --- one item against its type -------------------------------------------------------
+
+    def item(self, kind: str, cls: type[BaseModel], doc: Document, path: Path_) -> Any | None:
+        raw = doc.data_at(path)
+        if doc.is_broken(path):
+            return None
+        if not isinstance(raw, dict):
+            self.add(doc, path, "wrong-type", f"each {kind} should be a mapping (key: value lines), not {_describe(raw)}")
+            return None
+        ident = raw.get("id") if isinstance(raw.get("id"), str) else None
+        who = f"{kind} '{ident}'" if ident else kind
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                self.schema_error(doc, path, who, cls, error)
+            return None
+
+    def schema_error(self, doc: Document, path: Path_, who: str, cls: type[BaseModel], error: Any) -> None:
+        loc: tuple[str | int, ...] = tuple(error["loc"])
+        kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+        name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+        where = (*path, *loc)
+        if doc.is_broken(where):
+            return
+        if kind == "missing":
+            self.add(doc, where[:-1], "missing-field", f"{who} is missing required field '{name}'")
+        elif kind == "extra_forbidden":
+            allowed = _fields_at(cls, loc[:-1])
+            self.add(doc, where, "unknown-field", f"{who} has unknown field '{name}'{did_you_mean(name, allowed)}", key=True)
+        elif kind in _TYPE_NAMES:
+            self.add(doc, where, "wrong-type", f"{who}: '{name}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}")
+        elif kind in _DATE_ERRORS or (kind == "value_error" and "date" in str(ctx.get("error", ""))):
+            detail = str(ctx.get("error", "")) or "expected a date like 2025-06-10"
+            self.add(doc, where, "bad-date", f"{who}: '{name}' is '{value}': {_date_detail(detail)}")
+        elif kind == "string_pattern_mismatch":
+            self.pattern_error(doc, where, who, name, str(value))
+        elif kind == "enum" or kind == "literal_error":
+            expected = str(ctx.get("expected", ""))
+            options = re.findall(r"'([^']+)'", expected)
+            self.add(
+                doc,
+                where,
+                "bad-value",
+                f"{who}: '{name}' is '{value}', not one of {expected}{did_you_mean(str(value), options)}",
+            )
+        elif kind in ("too_short", "string_too_short"):
+            what = "at least one item" if isinstance(value, list) else "some text"
+            self.add(doc, where, "empty-value", f"{who}: '{name}' needs {what}")
+        elif kind in ("too_long", "string_too_long"):
+            self.add(doc, where, "too-long", f"{who}: '{name}' is too long ({error['msg'].lower()})")
+        else:
+            self.add(doc, where, "bad-value", f"{who}: '{name}': {error['msg']}")
+
+    def pattern_error(self, doc: Document, where: Path_, who: str, name: str, value: str) -> None:
+        if name in ("url", "archive_url"):
+            self.add(doc, where, "bad-url", f"{who}: '{name}' is '{value}', not an http:// or https:// address")
+        elif name in ("id", "source", "speaker", "event") or isinstance(where[-1], int):
+            self.add(
+                doc, where, "bad-id", f"{who}: '{value}' is not an id: use lower-case words joined by hyphens"
+            )
+        else:
+            self.add(doc, where, "bad-value", f"{who}: '{name}' is '{value}', which is not in the expected form")
+
+    # --- text in any field -----------------------------------------------------------------
+
+    def text(self, doc: Document, path: Path_, value: str, refs: dict[str, str]) -> Iterator[str]:
+        """Check one string for unsafe or broken markup; yield the ids it cites with [@id]."""
+        for pattern, code, message in (
+            (RAW_HTML, "raw-html", "contains raw HTML ('{m}'); write Markdown, and links as [text](https://...)"),
+            (TEMPLATE, "template-syntax", "contains template syntax ('{m}'); write plain text"),
+        ):
+            for match in pattern.finditer(value):
+                mark = doc.locate_in_text(path, match.start())
+                snippet = value[match.start() : match.start() + 12].split("\n")[0]
+                self.problems.append(Problem(doc.path, mark.line, mark.col, code, message.format(m=snippet)))
+        for match in LINK_TARGET.finditer(value):
+            target = match.group(1) if match.group(1) is not None else match.group(2)
+            if target and not SAFE_TARGET.match(target):
+                mark = doc.locate_in_text(path, match.start())
+                self.problems.append(
+                    Problem(doc.path, mark.line, mark.col, "unsafe-link", f"link to '{target}' is not allowed; use an http(s) address")
+                )
+        for match in CITE.finditer(value):
+            ident = match.group(1)
+            if ident in refs:
+                yield ident
+                continue
+            mark = doc.locate_in_text(path, match.start())
+            self.problems.append(
+                Problem(
+                    doc.path,
+                    mark.line,
+                    mark.col,
+                    "unknown-reference",
+                    f"[@{ident}] names neither a fact nor a source{did_you_mean(ident, refs)}",
+                )
+            )
+
+
+def _date_detail(detail: str) -> str:
+    detail = detail.removeprefix("Value error, ")
+    if "out of range" in detail or "must be in" in detail:
+        return "not a real date"
+    return "expected a date like 2025-06-10" if "YYYY" not in detail else detail
+
+
+def _fields_at(cls: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The field names of the (nested) model at loc, for 'did you mean'."""
+    current: Any = cls
+    for part in loc:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _walk_strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _walk_strings(sub, (*path, key))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            yield from _walk_strings(sub, (*path, index))
+
+
+def discover(content_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The YAML files the builder reads, and other YAML files found (which it does not)."""
+    read, other = [], []
+    for file in sorted(content_dir.rglob("*")):
+        if file.suffix not in (".yaml", ".yml") or not file.is_file():
+            continue
+        relative = file.relative_to(content_dir)
+        if relative.parts == ("site.yaml",) or (len(relative.parts) == 2 and relative.parts[0] in CONTENT_TYPES):
+            read.append(file)
+        else:
+            other.append(file)
+    return read, other
+
+
+def check(content_dir: Path, display_root: Path | None = None) -> Checked:
+    """Load and validate every file under content_dir; never raises for bad content."""
+    checker = _Checker()
+    root = display_root or Path.cwd()
+
+    def display(file: Path) -> str:
+        try:
+            return file.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return file.as_posix()
+
+    if not content_dir.is_dir():
+        return Checked([Problem(display(content_dir), 1, 1, "missing-site", "content folder not found")], 0)
+    files, others = discover(content_dir)
+    for file in others:
+        checker.problems.append(
+            Problem(display(file), 1, 1, "unknown-file", f"not read: YAML files belong in site.yaml or one of {', '.join(CONTENT_TYPES)}/")
+        )
+    docs: list[Document] = []
+    for file in files:
+        doc, problems = load_file(file, display(file))
+        checker.problems.extend(problems)
+        if doc is not None:
+            docs.append(doc)
+
+    site: Site | None = None
+    items: list[Item] = []
+    raw_ids: dict[str, tuple[str, Document, Path_]] = {}
+    site_seen = False
+    for doc in docs:
+        folder = Path(doc.path).parent.name
+        if _is_site(doc):
+            site_seen = True
+            if isinstance(doc.data, dict):
+                site = checker.item("site settings", Site, doc, ())
+            else:
+                checker.add(doc, (), "wrong-type", f"site.yaml should be a mapping, not {_describe(doc.data)}")
+            continue
+        cls = CONTENT_TYPES[folder]
+        kind = str(getattr(cls, "kind_name"))
+        if not isinstance(doc.data, list):
+            checker.add(doc, (), "wrong-type", f"a {folder} file should be a list of {kind} items (each starting with '- '), not {_describe(doc.data)}")
+            continue
+        for index, raw in enumerate(doc.data):
+            path: Path_ = (index,)
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                ident = raw["id"]
+                if ident in raw_ids:
+                    other_kind, other_doc, other_path = raw_ids[ident]
+                    mark = other_doc.mark((*other_path, "id"))
+                    checker.add(
+                        doc,
+                        (*path, "id"),
+                        "duplicate-id",
+                        f"duplicate id '{ident}': already used by the {other_kind} at {other_doc.path}:{mark.line}:{mark.col}",
+                    )
+                else:
+                    raw_ids[ident] = (kind, doc, path)
+            model = checker.item(kind, cls, doc, path)
+            if model is not None:
+                items.append(Item(kind, model, doc, path))
+    if not site_seen:
+        checker.problems.append(Problem(display(content_dir / "site.yaml"), 1, 1, "missing-site", "the content folder has no site.yaml"))
+
+    _cross_check(checker, docs, raw_ids)
+    content = None
+    if site is not None and not any(p.level.value == "error" for p in checker.problems):
+        grouped: dict[str, list[Model]] = {name: [] for name in CONTENT_TYPES}
+        for item in items:
+            grouped[Path(item.doc.path).parent.name].append(item.model)
+        content = Content(site=site, **grouped)  # type: ignore[arg-type]
+    return Checked(sorted(set(checker.problems)), len(files), content, items)
+
+
+REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
+"""For each kind of item: the paths (with '*' for any list index) that hold ids of other items."""
+_CITES = ((("citations", "*", "source"), "source"), (("citations", "*", "speaker"), "person"))
+REFERENCES.update(
+    {
+        "fact": (*_CITES, (("figures", "*", "source"), "source"), (("figures", "*", "speaker"), "person"), (("topics", "*"), "topic")),
+        "question": ((("facts", "*"), "fact"), (("related", "*"), "question"), (("topics", "*"), "topic")),
+        "event": (*_CITES, (("facts", "*"), "fact"), (("topics", "*"), "topic")),
+        "element": (*_CITES, (("controls", "*", "event"), "event")),
+        "person": _CITES,
+        "dataset": ((("source",), "source"),),
+        "correction": _CITES,
+        "site settings": (
+            (("story", "key_points", "*"), "fact"),
+            (("story", "voices", "*"), "fact"),
+            (("story", "timeline", "*"), "event"),
+            (("story", "questions", "*"), "question"),
+        ),
+    }
+)
+_CODES = {
+    "source": "unknown-source",
+    "person": "unknown-person",
+    "topic": "unknown-topic",
+    "fact": "unknown-fact",
+    "question": "unknown-question",
+    "event": "unknown-event",
+}
+
+
+def _match(value: Any, pattern: tuple[str, ...], path: Path_) -> Iterator[tuple[Path_, str]]:
+    """The string values at pattern under value ('*' matches every list index)."""
+    if not pattern:
+        if isinstance(value, str):
+            yield path, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        for index, sub in enumerate(value if isinstance(value, list) else []):
+            yield from _match(sub, rest, (*path, index))
+    elif isinstance(value, dict) and head in value:
+        yield from _match(value[head], rest, (*path, head))
+
+
+def _cross_check(checker: _Checker, docs: list[Document], raw_ids: dict[str, tuple[str, Document, Path_]]) -> None:
+    """References between items, checked on the raw data so that items with other problems are checked too."""
+    known: dict[str, set[str]] = {kind: set() for kind in _CODES}
+    for ident, (kind, _, _) in raw_ids.items():
+        known.setdefault(kind, set()).add(ident)
+    site_docs = [d for d in docs if _is_site(d)]
+    for doc in site_docs:
+        topics = doc.data.get("topics") if isinstance(doc.data, dict) else None
+        known["topic"].update(t["id"] for t in topics or [] if isinstance(t, dict) and isinstance(t.get("id"), str))
+    aggregators = {
+        ident for ident, (kind, doc, path) in raw_ids.items() if kind == "source" and _get(doc, path, "kind") == "aggregator"
+    }
+    cited: set[str] = set()
+    for ident, (kind, doc, path) in [*raw_ids.items(), *(("", ("site settings", d, ())) for d in site_docs)]:
+        who = f"{kind} '{ident}'" if ident else "site.yaml"
+        for pattern, target in REFERENCES.get(kind, ()):
+            for where, value in _match(doc.data_at(path), pattern, path):
+                if target == "source":
+                    cited.add(value)
+                if value not in known[target]:
+                    verb = "cites" if target == "source" else "names"
+                    hint = did_you_mean(value, known[target])
+                    checker.add(doc, where, _CODES[target], f"{who} {verb} unknown {target} '{value}'{hint}")
+                elif target == "source" and value in aggregators and kind != "dataset":
+                    checker.add(
+                        doc, where, "cites-aggregator", f"{who} cites '{value}', an aggregator: cite the original publisher instead"
+                    )
+        for column in _unknown_columns(doc, path) if kind == "dataset" else ():
+            checker.add(doc, column[0], "unknown-column", f"{who}: row has a value for unknown column '{column[1]}'", key=True)
+
+    refs = {i: k for i, (k, _, _) in raw_ids.items() if k in ("fact", "source")}
+    for doc in docs:
+        for path, value in _walk_strings(doc.data, ()):
+            for ident in checker.text(doc, path, value, refs):
+                if refs[ident] == "source":
+                    cited.add(ident)
+                else:
+                    _, fact_doc, fact_path = raw_ids[ident]
+                    cited.update(v for _, v in _match(fact_doc.data_at(fact_path), ("citations", "*", "source"), ()))
+    for ident, (kind, doc, path) in raw_ids.items():
+        if kind == "source" and ident not in cited and ident not in aggregators:
+            checker.add(doc, (*path, "id"), "unused-source", f"source '{ident}' is never cited")
+
+
+def _is_site(doc: Document) -> bool:
+    return Path(doc.path).name == "site.yaml" and Path(doc.path).parent.name not in CONTENT_TYPES
+
+
+def _get(doc: Document, path: Path_, key: str) -> Any:
+    value = doc.data_at(path)
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _unknown_columns(doc: Document, path: Path_) -> Iterator[tuple[Path_, str]]:
+    columns = {v for _, v in _match(doc.data_at(path), ("columns", "*", "id"), ())}
+    for row_path, _ in _match(doc.data_at(path), ("rows", "*", "label"), path):
+        values = doc.data_at((*row_path[:-1], "values"))
+        for key in values if isinstance(values, dict) else {}:
+            if key not in columns:
+                yield (*row_path[:-1], "values", key), key
