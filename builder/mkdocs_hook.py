@@ -1,0 +1,51 @@
+"""MkDocs hook: the thin adapter between the builder's pipeline and MkDocs.
+
+It takes the site's settings and navigation from the content, and adds the generated pages
+to the hand-written ones in docs/ (refusing to overwrite any of them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from builder import build
+
+_current: build.Prepared | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _current
+    prepared = build.current()
+    if prepared.rendered is None or prepared.checked.content is None:
+        raise PluginError("content has errors:\n" + prepared.report())
+    _current = prepared
+    site = prepared.checked.content.site
+    config.site_name = site.title
+    config.site_description = site.description
+    if site.url and not config.site_url:
+        config.site_url = site.url
+    config.theme["language"] = site.language
+    handwritten = sorted(
+        p.relative_to(config.docs_dir).as_posix() for p in Path(config.docs_dir).rglob("*.md") if p.is_file()
+    )
+    nav = [dict(entry) for entry in prepared.rendered.nav]
+    about = next(entry for entry in nav if site.labels.about in entry)
+    about[site.labels.about] = [*about[site.labels.about], *handwritten]
+    config.nav = nav
+    build.set_build_date(site.updated)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    assert _current is not None and _current.rendered is not None
+    for path, markdown in sorted(_current.rendered.pages.items()):
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(
+                f"docs/{path} is a hand-written page where the builder generates one; rename or move it"
+            )
+        files.append(File.generated(config, path, content=markdown))
+    return files

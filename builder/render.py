@@ -1,0 +1,367 @@
+"""Validated content to Markdown pages, through the Jinja2 templates in builder/templates/.
+
+Nothing here touches the disk or MkDocs: `render` returns {page path: Markdown} and the
+navigation, so the same stage can feed another static-site generator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .model import (
+    KIND_LABELS,
+    STATUS_TEXT,
+    Citation,
+    Content,
+    Fact,
+    Source,
+    Status,
+)
+from .validate import CITE, LINK_TARGET, SAFE_TARGET
+
+TEMPLATES = Path(__file__).parent / "templates"
+MONTHS = (
+    "January February March April May June July August September October November December".split()
+)
+
+
+def format_date(value: str | dt.date | None) -> str:
+    """'2025-06-10' -> '10 June 2025'; '2025-06' -> 'June 2025'; '2025' -> '2025'."""
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def page_url(src: str) -> str:
+    """The directory URL MkDocs gives a page: 'facts/supply.md' -> 'facts/supply/'."""
+    stem = src.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem.removesuffix("index")
+        return stem
+    return stem + "/"
+
+
+def href(from_src: str, to_src: str, anchor: str | None = None) -> str:
+    """A relative link, as it works in the built site, from one page to another."""
+    base = page_url(from_src) or "."
+    target = page_url(to_src)
+    rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def md_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
+    """A relative link to a page's Markdown source, which MkDocs checks and rewrites."""
+    rel = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def plain(text: str) -> Markup:
+    """Text for inside inline HTML in a Markdown page: HTML-escaped, and Markdown-inert."""
+    escaped = str(escape(text))
+    for char, entity in (("\\", "&#92;"), ("*", "&#42;"), ("_", "&#95;"), ("`", "&#96;"), ("[", "&#91;"), ("]", "&#93;")):
+        escaped = escaped.replace(char, entity)
+    return Markup(escaped)
+
+
+def meta(text: str, limit: int = 160) -> Markup:
+    """Text for a YAML front-matter value: citations and Markdown removed, shortened, quoted."""
+    text = CITE.sub("", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`]", "", " ".join(text.split())).replace(" .", ".").replace(" ,", ",")
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return Markup(json.dumps(text, ensure_ascii=False))
+
+
+@dataclass
+class Index:
+    """Where everything lives, for links between pages."""
+
+    content: Content
+    sources: dict[str, Source] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    people: dict[str, Any] = field(default_factory=dict)
+    events: dict[str, Any] = field(default_factory=dict)
+    questions: dict[str, Any] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    """Item id -> the page it lives on."""
+    cited_by: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    """Source id -> (label, page, anchor) of everything that cites it."""
+
+    @classmethod
+    def of(cls, content: Content) -> Index:
+        index = cls(content)
+        index.sources = {s.id: s for s in content.sources}
+        index.facts = {f.id: f for f in content.facts}
+        index.people = {p.id: p for p in content.people}
+        index.events = {e.id: e for e in content.events}
+        index.questions = {q.id: q for q in content.questions}
+        for fact in content.facts:
+            index.pages[fact.id] = f"facts/{fact.topics[0]}.md"
+        for question in content.questions:
+            index.pages[question.id] = f"questions/{question.id}.md"
+        for group, page in (
+            (content.events, "timeline.md"),
+            (content.elements, "elements.md"),
+            (content.people, "people.md"),
+            (content.datasets, "data.md"),
+            (content.sources, "sources.md"),
+            (content.corrections, "corrections.md"),
+        ):
+            for item in group:
+                index.pages[item.id] = page
+        index._reverse()
+        return index
+
+    def _reverse(self) -> None:
+        content = self.content
+        labelled: list[tuple[str, str, list[Citation], list[str]]] = []
+        for fact in content.facts:
+            labelled.append((fact.id, fact.title, [*fact.citations, *fact.figures], []))
+        for question in content.questions:
+            labelled.append((question.id, question.question, [], [question.short_answer, question.answer]))
+        for event in content.events:
+            labelled.append((event.id, f"{format_date(event.date)}: {event.title}", event.citations, [event.summary or ""]))
+        for element in content.elements:
+            labelled.append((element.id, element.name, element.citations, []))
+        for person in content.people:
+            labelled.append((person.id, person.name, person.citations, [person.description or ""]))
+        for correction in content.corrections:
+            labelled.append((correction.id, f"Correction: {correction.claim}", correction.citations, [correction.correction]))
+        for dataset in content.datasets:
+            labelled.append((dataset.id, dataset.title, [Citation(source=dataset.source)], []))
+        for ident, label, citations, texts in labelled:
+            sources = {c.source for c in citations}
+            for text in texts:
+                for ref in CITE.findall(text):
+                    if ref in self.sources:
+                        sources.add(ref)
+                    elif ref in self.facts:
+                        sources.update(c.source for c in self.facts[ref].citations)
+            for source in sorted(sources):
+                self.cited_by[source].append((label, self.pages[ident], ident))
+
+    def link(self, from_src: str, ident: str) -> str:
+        """A Markdown link from a page to the item with this id."""
+        page = self.pages[ident]
+        return md_link(from_src, page, None if page.startswith("questions/") else ident)
+
+
+class References:
+    """The numbered reference list of one page, filled in as citations are rendered."""
+
+    def __init__(self, index: Index, src: str) -> None:
+        self.index = index
+        self.src = src
+        self.numbers: dict[str, int] = {}
+        self.quotes: dict[str, list[Citation]] = defaultdict(list)
+        self.tips = 0
+        self.facts: list[str] = []
+
+    def number(self, source_id: str) -> int:
+        return self.numbers.setdefault(source_id, len(self.numbers) + 1)
+
+    def marker(self, cite: Citation) -> Markup:
+        number = self.number(cite.source)
+        if cite.quote and cite not in self.quotes[cite.source]:
+            self.quotes[cite.source].append(cite)
+        source = self.index.sources[cite.source]
+        self.tips += 1
+        tip = f"cite-{self.tips}"
+        parts = [f'<span class="cite-src">{plain(source.publisher)}, {plain(format_date(source.published))}: ']
+        parts.append(f"<cite>{plain(source.title)}</cite></span>")
+        if cite.quote:
+            parts.append(f' <q class="cite-quote">{plain(cite.quote)}</q>')
+            speaker = self.speaker(cite)
+            if speaker:
+                parts.append(f' <span class="cite-speaker">{plain(speaker)}</span>')
+        if cite.locator:
+            parts.append(f' <span class="cite-locator">({plain(cite.locator)})</span>')
+        return Markup(
+            f'<span class="cite"><a class="cite-ref" href="#ref-{number}" aria-describedby="{tip}">'
+            f"&#91;{number}&#93;</a>"
+            f'<span class="cite-tip" role="tooltip" id="{tip}">{"".join(parts)}</span></span>'
+        )
+
+    def marker_for(self, source_id: str, locator: str | None = None) -> Markup:
+        return self.marker(Citation(source=source_id, locator=locator))
+
+    def speaker(self, cite: Citation) -> str:
+        if cite.speaker is None:
+            return ""
+        person = self.index.people.get(cite.speaker)
+        name = person.name if person else cite.speaker
+        role = cite.role or (person.role if person else "")
+        return f"— {name}, {role}" if role else f"— {name}"
+
+    def markers(self, citations: list[Citation] | tuple[Citation, ...]) -> Markup:
+        return Markup("").join(self.marker(c) for c in citations)
+
+    def cite_fact(self, fact_id: str) -> Markup:
+        if fact_id not in self.facts:
+            self.facts.append(fact_id)
+        return self.markers(self.index.facts[fact_id].citations)
+
+    def prose(self, text: str | None) -> Markup:
+        """Editor Markdown, made safe, with [@id] turned into citation markers."""
+        if not text:
+            return Markup("")
+        safe = text.replace("&", "&amp;").replace("<", "&lt;")
+        safe = re.sub(r"&amp;(#?\w+;)", r"&\1", safe)
+
+        def neutralise(match: re.Match[str]) -> str:
+            target = match.group(1) if match.group(1) is not None else match.group(2)
+            return match.group(0) if not target or SAFE_TARGET.match(target) else match.group(0).replace(target, "#")
+
+        safe = LINK_TARGET.sub(neutralise, safe)
+
+        def cite(match: re.Match[str]) -> str:
+            ident = match.group(1)
+            if ident in self.index.facts:
+                return str(self.cite_fact(ident))
+            if ident in self.index.sources:
+                return str(self.marker(Citation(source=ident)))
+            return match.group(0)
+
+        return Markup(re.sub(r"[ \t]*" + CITE.pattern, cite, safe))
+
+    def entries(self) -> list[dict[str, Any]]:
+        result = []
+        for source_id, number in sorted(self.numbers.items(), key=lambda kv: kv[1]):
+            source = self.index.sources[source_id]
+            result.append(
+                {
+                    "number": number,
+                    "source": source,
+                    "quotes": [(plain(c.quote or ""), plain(self.speaker(c)), plain(c.locator or "")) for c in self.quotes[source_id]],
+                    "about": href(self.src, "sources.md", source.id),
+                }
+            )
+        return result
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = format_date
+    env.filters["plain"] = plain
+    env.filters["meta"] = meta
+    return env
+
+
+@dataclass
+class Rendered:
+    pages: dict[str, str]
+    nav: list[Any]
+
+
+def _status(status: Status) -> dict[str, str]:
+    label, meaning = STATUS_TEXT[status]
+    return {"id": status.value, "label": label, "meaning": meaning}
+
+
+def render(content: Content) -> Rendered:
+    """Every generated page as Markdown, keyed by its path under the docs folder."""
+    env = _environment()
+    index = Index.of(content)
+    site = content.site
+    pages: dict[str, str] = {}
+
+    def page(src: str, template: str, **context: Any) -> None:
+        refs = References(index, src)
+        pages[src] = env.get_template(template).render(
+            site=site,
+            content=content,
+            index=index,
+            refs=refs,
+            src=src,
+            link=lambda ident: index.link(src, ident),
+            to=lambda target, anchor=None: href(src, target, anchor),
+            md=lambda target, anchor=None: md_link(src, target, anchor),
+            status=_status,
+            kinds=KIND_LABELS,
+            **context,
+        )
+
+    topics = {t.id: t for t in site.topics}
+    by_topic: dict[str, list[Fact]] = defaultdict(list)
+    also: dict[str, list[Fact]] = defaultdict(list)
+    for fact in content.facts:
+        by_topic[fact.topics[0]].append(fact)
+        for topic in fact.topics[1:]:
+            also[topic].append(fact)
+
+    page("index.md", "story.md.j2", coverage=_coverage(content))
+    page("questions/index.md", "questions.md.j2")
+    for question in content.questions:
+        page(f"questions/{question.id}.md", "question.md.j2", question=question)
+    page("facts/index.md", "facts.md.j2", by_topic=by_topic)
+    for topic in site.topics:
+        page(f"facts/{topic.id}.md", "topic.md.j2", topic=topic, facts=by_topic[topic.id], also=also[topic.id])
+    if content.events:
+        page("timeline.md", "timeline.md.j2", events=sorted(content.events, key=lambda e: (e.date, e.id)))
+    if content.elements:
+        page("elements.md", "elements.md.j2", elements=sorted(content.elements, key=lambda e: e.atomic_number))
+    if content.people:
+        page("people.md", "people.md.j2", people=sorted(content.people, key=lambda p: p.name))
+    if content.datasets:
+        page("data.md", "data.md.j2")
+    page("sources.md", "sources.md.j2", sources=sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id)))
+    if content.corrections:
+        page("corrections.md", "corrections.md.j2")
+    page("method.md", "method.md.j2", statuses=[_status(s) for s in Status])
+
+    labels = site.labels
+    nav: list[Any] = [
+        {labels.home: "index.md"},
+        {labels.questions: "questions/index.md"},
+        {labels.facts: ["facts/index.md", *({topics[t].label: f"facts/{t}.md"} for t in topics)]},
+    ]
+    for label, src in (
+        (labels.timeline, "timeline.md"),
+        (labels.elements, "elements.md"),
+        (labels.people, "people.md"),
+        (labels.data, "data.md"),
+    ):
+        if src in pages:
+            nav.append({label: src})
+    about = [{labels.sources: "sources.md"}, {labels.method: "method.md"}]
+    if "corrections.md" in pages:
+        about.insert(1, {labels.corrections: "corrections.md"})
+    nav.append({labels.about: about})
+    return Rendered(pages, nav)
+
+
+def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
+    """How many sources of each kind and from each country stand behind the story."""
+    evidence = [s for s in content.sources if s.kind.value != "aggregator"]
+    kinds = Counter(KIND_LABELS[s.kind] for s in evidence)
+    countries = Counter(s.country or "International" for s in evidence)
+    return {
+        "kinds": sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
+        "countries": sorted(countries.items(), key=lambda kv: (-kv[1], kv[0])),
+    }
+
