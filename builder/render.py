@@ -195,7 +195,7 @@ class References:
         if cite.locator:
             parts.append(f' <span class="cite-locator">({plain(cite.locator)})</span>')
         return Markup(
-            f'<span class="cite"><a class="cite-ref" href="#ref-{number}" aria-describedby="{tip}">'
+            f'<span class="cite" data-search-exclude><a class="cite-ref" href="#ref-{number}" aria-describedby="{tip}">'
             f"&#91;{number}&#93;</a>"
             f'<span class="cite-tip" role="tooltip" id="{tip}">{"".join(parts)}</span></span>'
         )

@@ -39,6 +39,7 @@ _TYPE_NAMES = {
     "model_type": "a mapping (key: value lines)",
     "model_attributes_type": "a mapping (key: value lines)",
 }
+_DATE_FIELDS = {"published", "date", "as_of", "accessed", "review_by", "until", "updated"}
 _DATE_ERRORS = {
     "date_type",
     "date_parsing",
@@ -136,7 +137,7 @@ class _Checker:
             self.add(doc, where, "unknown-field", f"{who} has unknown field '{name}'{did_you_mean(name, allowed)}", key=True)
         elif kind in _TYPE_NAMES:
             self.add(doc, where, "wrong-type", f"{who}: '{name}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}")
-        elif kind in _DATE_ERRORS or (kind == "value_error" and "date" in str(ctx.get("error", ""))):
+        elif kind in _DATE_ERRORS or (kind == "value_error" and name in _DATE_FIELDS):
             detail = str(ctx.get("error", "")) or "expected a date like 2025-06-10"
             self.add(doc, where, "bad-date", f"{who}: '{name}' is '{value}': {_date_detail(detail)}")
         elif kind == "string_pattern_mismatch":
@@ -393,6 +394,8 @@ def _cross_check(checker: _Checker, docs: list[Document], raw_ids: dict[str, tup
     for ident, (kind, doc, path) in [*raw_ids.items(), *(("", ("site settings", d, ())) for d in site_docs)]:
         who = f"{kind} '{ident}'" if ident else "site.yaml"
         for pattern, target in REFERENCES.get(kind, ()):
+            if target == "topic" and not site_docs:
+                continue
             for where, value in _match(doc.data_at(path), pattern, path):
                 if target == "source":
                     cited.add(value)

@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make build` and `make test`.
+# Everything runs inside .venv, created here from the pinned requirements.lock.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CONTENT ?= content
+SITE ?= site
+ADDR ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: build serve test check format lint types content-check stats lint-workflow golden clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+build: $(STAMP) ## validate content and build site/ with MkDocs in strict mode
+	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE)
+
+serve: $(STAMP) ## preview on http://127.0.0.1:8000, rebuilding when content or templates change
+	$(PY) -m builder serve --content $(CONTENT) --dev-addr $(ADDR)
+
+test: $(STAMP) ## the whole test suite (browser tests need Chromium: see README)
+	$(PY) -m pytest -q
+
+content-check: $(STAMP)
+	$(PY) -m builder check --content $(CONTENT)
+
+stats: $(STAMP)
+	$(PY) -m builder stats --content $(CONTENT)
+
+format: $(STAMP)
+	$(PY) -m ruff format builder tests
+
+lint: $(STAMP)
+	$(PY) -m ruff format --check builder tests
+	$(PY) -m ruff check builder tests
+
+types: $(STAMP)
+	$(PY) -m mypy
+
+lint-workflow: $(STAMP)
+	$(VENV)/bin/actionlint .github/workflows/*.yml
+
+golden: $(STAMP) ## regenerate the golden files in tests/cases/ from the current builder
+	$(PY) -m tests.golden
+
+check: lint types content-check lint-workflow test ## everything CI runs
+
+clean:
+	rm -rf $(SITE) .site.building .site.old .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,159 @@
+"""End to end: the fixture content through `python -m builder build` and MkDocs in strict mode."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.conftest import FIXTURE, ROOT, write
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "site"
+    result = run("build", "--content", str(FIXTURE), "--site-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
+        for attr in ("href", "src"):
+            if found.get(attr):
+                self.refs.append((tag, str(found[attr])))
+
+
+def parse(page: Path) -> Links:
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_pages_are_generated(site: Path) -> None:
+    for page in ("index.html", "questions/what-is-alpha/index.html", "facts/basics/index.html", "sources/index.html",
+                 "timeline/index.html", "elements/index.html", "people/index.html", "data/index.html",
+                 "corrections/index.html", "method/index.html"):
+        assert (site / page).is_file(), page
+    home = (site / "index.html").read_text()
+    assert "<title>Fixture explainer: the metals test</title>" in home
+    assert '<meta name="description" content="A small explainer used by the builder' in home
+
+
+def test_every_fact_is_a_search_result_that_lands_on_it(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    hits = {doc["location"]: doc for doc in index["docs"] if "dysprosium" in doc["text"].lower()}
+    assert "facts/basics/#alpha-fact" in hits
+    assert hits["facts/basics/#alpha-fact"]["title"] == "Alpha dysprosium output"
+    # the citation tooltips are kept out of search results
+    assert "Test Survey" not in hits["facts/basics/#alpha-fact"]["text"]
+    questions = {doc["location"] for doc in index["docs"] if doc["title"] == "What is alpha?"}
+    assert "questions/what-is-alpha/" in questions
+
+
+def test_citation_marker_carries_source_and_quote(site: Path) -> None:
+    page = (site / "facts" / "basics" / "index.html").read_text()
+    marker = re.search(r'<span class="cite" data-search-exclude>(.*?)</span></span></span>', page)
+    assert marker is not None
+    assert 'href="#ref-1"' in marker.group(1)
+    assert '<q class="cite-quote">output was 100 t</q>' in marker.group(1)
+    assert "Test Survey, January 2025: <cite>Annual summary of test metals</cite>" in marker.group(1)
+    assert '<li id="ref-1" value="1">Ada Example.' in page
+
+
+def test_sources_page_lists_what_cites_each_source(site: Path) -> None:
+    page = (site / "sources" / "index.html").read_text()
+    section = page[page.index('id="source-b"') :]
+    assert 'href="../facts/trade/#beta-fact">Officials on the flow of metals</a>' in section
+    assert 'href="../people/#official-one">Olive Official</a>' in section
+    assert "Listed as coverage of the story; never cited as evidence." in page
+
+
+def test_no_request_leaves_the_site(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        for tag, ref in parse(page).refs:
+            if tag in ("script", "link", "img", "iframe", "source"):
+                assert not urlsplit(ref).netloc, f"{page}: {tag} loads {ref}"
+    css = "".join(p.read_text() for p in site.rglob("*.css"))
+    assert "fonts.googleapis" not in css and "@import url(http" not in css
+
+
+def test_internal_links_and_anchors_resolve(site: Path) -> None:
+    pages = {p: parse(p) for p in site.rglob("*.html") if p.name != "404.html"}
+    for page, links in pages.items():
+        base = "file://" + page.as_posix()
+        for _, ref in links.refs:
+            parts = urlsplit(urljoin(base, ref))
+            if parts.scheme != "file" or "/assets/" in parts.path or parts.path.endswith((".css", ".js", ".xml", ".json")):
+                continue
+            target = Path(parts.path)
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(site)} links to missing {ref}"
+            if parts.fragment and target in pages:
+                assert parts.fragment in pages[target].ids, f"{page.relative_to(site)}: no #{parts.fragment} in {ref}"
+
+
+def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert run("build", "--content", str(FIXTURE), "--site-dir", str(again)).returncode == 0
+    assert tree_digest(again) == tree_digest(site)
+
+
+def test_failed_build_leaves_previous_site(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run("build", "--content", str(content), "--site-dir", str(out)).returncode == 0
+    before = tree_digest(out)
+    write(content / "facts" / "basics.yaml", (content / "facts" / "basics.yaml").read_text() + "- id: [broken\n")
+    result = run("build", "--content", str(content), "--site-dir", str(out))
+    assert result.returncode == 1
+    assert "yaml-syntax" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"Build stopped: fix the errors above. {out}/ was left unchanged." in result.stderr
+    assert tree_digest(out) == before
+
+
+def test_mkdocs_failure_leaves_previous_site(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run("build", "--content", str(content), "--site-dir", str(out)).returncode == 0
+    before = tree_digest(out)
+    project = tmp_path / "project"
+    write(project / "docs" / "sources.md", "# A hand-written page in the way\n")
+    config = (ROOT / "mkdocs.yml").read_text().replace("custom_dir: builder/overrides", f"custom_dir: {ROOT}/builder/overrides")
+    config = config.replace("- builder/mkdocs_hook.py", f"- {ROOT}/builder/mkdocs_hook.py")
+    config = config.replace("  - builder/templates\n  - builder/overrides\n", "  - docs\n")
+    write(project / "mkdocs.yml", config)
+    result = run("build", "--content", str(content), "--site-dir", str(out), "--config", str(project / "mkdocs.yml"))
+    assert result.returncode == 1, result.stderr
+    assert "docs/sources.md is a hand-written page where the builder generates one; rename or move it" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(out) == before
