@@ -16,25 +16,39 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m builder", description="Build a sourced explainer from YAML content.")
+    parser = argparse.ArgumentParser(
+        prog="python -m builder", description="Build a sourced explainer from YAML content."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)")
+        sub.add_argument(
+            "--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)"
+        )
         return sub
 
     check_cmd = command("check", "Validate all content and report every problem; exit 1 on errors.")
-    check_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="output format (default: text)")
+    check_cmd.add_argument(
+        "--format", choices=("text", "github", "json"), default="text", help="output format (default: text)"
+    )
 
     build_cmd = command("build", "Validate, render and build the site with MkDocs in strict mode.")
-    build_cmd.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
-    build_cmd.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration")
+    build_cmd.add_argument(
+        "--site-dir", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)"
+    )
+    build_cmd.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration"
+    )
     build_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
 
     serve_cmd = command("serve", "Preview the site, rebuilding when content or templates change.")
-    serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address (default: 127.0.0.1:8000)")
-    serve_cmd.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration")
+    serve_cmd.add_argument(
+        "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address (default: 127.0.0.1:8000)"
+    )
+    serve_cmd.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration"
+    )
 
     stats_cmd = command("stats", "Count the content: facts, sources, questions, citations and more.")
     stats_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")

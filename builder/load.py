@@ -132,17 +132,18 @@ class _Builder:
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         return self.scalar(node, path)
 
-    def broken(self, path: Path_, node: yaml.Node, code: str, message: str) -> None:
+    def broken(self, path: Path_, node: yaml.Node, code: str, message: str) -> Any:
         self.problem(node, code, message)
         self.doc.broken.add(path)
         return None
 
-    def bad_tag(self, node: yaml.Node, path: Path_) -> None:
+    def bad_tag(self, node: yaml.Node, path: Path_) -> Any:
         return self.broken(path, node, "yaml-tag", f"the YAML tag '{node.tag}' is not accepted; write plain values")
 
     def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any] | None:
         if node.tag != _MAP:
-            return self.bad_tag(node, path)
+            self.bad_tag(node, path)
+            return None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -188,7 +189,9 @@ def load_text(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return fail("bad-encoding", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8", line, col)
+        return fail(
+            "bad-encoding", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8", line, col
+        )
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return fail("empty-file", "file is empty; remove it or add content")
@@ -227,7 +230,13 @@ def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]
         size = file.stat().st_size
         if size > MAX_BYTES:
             return None, [
-                Problem(display, 1, 1, "file-too-large", f"file is {size:,} bytes; content files may be at most {MAX_BYTES:,}")
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "file-too-large",
+                    f"file is {size:,} bytes; content files may be at most {MAX_BYTES:,}",
+                )
             ]
         return load_text(display, file.read_bytes())
     except OSError as exc:

@@ -44,8 +44,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _current is not None and _current.rendered is not None
     for path, markdown in sorted(_current.rendered.pages.items()):
         if files.get_file_from_path(path) is not None:
-            raise PluginError(
-                f"docs/{path} is a hand-written page where the builder generates one; rename or move it"
-            )
+            raise PluginError(f"docs/{path} is a hand-written page where the builder generates one; rename or move it")
         files.append(File.generated(config, path, content=markdown))
     return files

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -71,6 +71,8 @@ When = Annotated[
 
 
 class Model(BaseModel):
+    kind_name: ClassVar[str] = "item"
+    """How problems name an item of this type."""
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
@@ -80,7 +82,7 @@ class Model(BaseModel):
     )
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How sure we are of a claim. Each status is explained to readers on the method page."""
 
     CONFIRMED = "confirmed"
@@ -119,7 +121,7 @@ STATUS_TEXT: dict[Status, tuple[str, str]] = {
 }
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     """What kind of publisher a source is; readers see the mix of kinds behind a story."""
 
     GOVERNMENT = "government"
@@ -295,7 +297,7 @@ class Event(Model):
     """Facts that tell more about the event."""
 
 
-class ElementCategory(str, Enum):
+class ElementCategory(StrEnum):
     """Light, heavy or neither, under the convention named in site.yaml (elements.convention)."""
 
     LIGHT = "light"
@@ -303,7 +305,7 @@ class ElementCategory(str, Enum):
     NEITHER = "neither"
 
 
-class ControlStatus(str, Enum):
+class ControlStatus(StrEnum):
     IN_FORCE = "in-force"
     SUSPENDED = "suspended"
     LIFTED = "lifted"
@@ -340,7 +342,7 @@ class Element(Model):
     note: Markdown | None = None
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     PERSON = "person"
     ORGANISATION = "organisation"
 
@@ -516,10 +518,20 @@ class Content(Model):
 
     def prose(self) -> list[str]:
         """Every Markdown text in which [@id] citations may appear."""
-        texts: list[str | None] = [self.site.story.what_happened, self.site.story.standfirst]
+        site = self.site
+        texts: list[str | None] = [site.story.what_happened, site.story.standfirst]
+        texts += [topic.description for topic in site.topics]
+        if site.elements:
+            texts += [site.elements.intro, site.elements.convention]
         for question in self.questions:
             texts += [question.short_answer, question.answer]
+        texts += [fact.note for fact in self.facts]
         texts += [event.summary for event in self.events]
-        texts += [correction.correction for correction in self.corrections]
+        for element in self.elements:
+            texts += [element.uses, element.note]
         texts += [person.description for person in self.people]
+        for dataset in self.datasets:
+            texts += [dataset.description, dataset.note]
+        texts += [correction.correction for correction in self.corrections]
+        texts += [source.note for source in self.sources]
         return [text for text in texts if text]

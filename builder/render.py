@@ -30,9 +30,10 @@ from .model import (
 from .validate import CITE, LINK_TARGET, SAFE_TARGET
 
 TEMPLATES = Path(__file__).parent / "templates"
-MONTHS = (
-    "January February March April May June July August September October November December".split()
-)
+MONTHS = [
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+]
 
 
 def format_date(value: str | dt.date | None) -> str:
@@ -75,7 +76,14 @@ def md_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
 def plain(text: str) -> Markup:
     """Text for inside inline HTML in a Markdown page: HTML-escaped, and Markdown-inert."""
     escaped = str(escape(text))
-    for char, entity in (("\\", "&#92;"), ("*", "&#42;"), ("_", "&#95;"), ("`", "&#96;"), ("[", "&#91;"), ("]", "&#93;")):
+    for char, entity in (
+        ("\\", "&#92;"),
+        ("*", "&#42;"),
+        ("_", "&#95;"),
+        ("`", "&#96;"),
+        ("[", "&#91;"),
+        ("]", "&#93;"),
+    ):
         escaped = escaped.replace(char, entity)
     return Markup(escaped)
 
@@ -138,13 +146,17 @@ class Index:
         for question in content.questions:
             labelled.append((question.id, question.question, [], [question.short_answer, question.answer]))
         for event in content.events:
-            labelled.append((event.id, f"{format_date(event.date)}: {event.title}", event.citations, [event.summary or ""]))
+            labelled.append(
+                (event.id, f"{format_date(event.date)}: {event.title}", event.citations, [event.summary or ""])
+            )
         for element in content.elements:
             labelled.append((element.id, element.name, element.citations, []))
         for person in content.people:
             labelled.append((person.id, person.name, person.citations, [person.description or ""]))
         for correction in content.corrections:
-            labelled.append((correction.id, f"Correction: {correction.claim}", correction.citations, [correction.correction]))
+            labelled.append(
+                (correction.id, f"Correction: {correction.claim}", correction.citations, [correction.correction])
+            )
         for dataset in content.datasets:
             labelled.append((dataset.id, dataset.title, [Citation(source=dataset.source)], []))
         for ident, label, citations, texts in labelled:
@@ -250,7 +262,10 @@ class References:
                 {
                     "number": number,
                     "source": source,
-                    "quotes": [(plain(c.quote or ""), plain(self.speaker(c)), plain(c.locator or "")) for c in self.quotes[source_id]],
+                    "quotes": [
+                        (plain(c.quote or ""), plain(self.speaker(c)), plain(c.locator or ""))
+                        for c in self.quotes[source_id]
+                    ],
                     "about": href(self.src, "sources.md", source.id),
                 }
             )
@@ -311,8 +326,8 @@ def render(content: Content) -> Rendered:
     also: dict[str, list[Fact]] = defaultdict(list)
     for fact in content.facts:
         by_topic[fact.topics[0]].append(fact)
-        for topic in fact.topics[1:]:
-            also[topic].append(fact)
+        for other in fact.topics[1:]:
+            also[other].append(fact)
 
     page("index.md", "story.md.j2", coverage=_coverage(content))
     page("questions/index.md", "questions.md.j2")
@@ -364,4 +379,3 @@ def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
         "kinds": sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
         "countries": sorted(countries.items(), key=lambda kv: (-kv[1], kv[0])),
     }
-

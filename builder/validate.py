@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, Path_, load_file
-from .model import CONTENT_TYPES, Content, Model, Site, SourceKind
+from .model import CONTENT_TYPES, Content, Model, Site
 from .problems import Problem
 
 CITE = re.compile(r"\[@([^\]\s]+)\]")
@@ -112,7 +112,9 @@ class _Checker:
         if doc.is_broken(path):
             return None
         if not isinstance(raw, dict):
-            self.add(doc, path, "wrong-type", f"each {kind} should be a mapping (key: value lines), not {_describe(raw)}")
+            self.add(
+                doc, path, "wrong-type", f"each {kind} should be a mapping (key: value lines), not {_describe(raw)}"
+            )
             return None
         ident = raw.get("id") if isinstance(raw.get("id"), str) else None
         who = f"{kind} '{ident}'" if ident else kind
@@ -134,7 +136,9 @@ class _Checker:
             self.add(doc, where[:-1], "missing-field", f"{who} is missing required field '{name}'")
         elif kind == "extra_forbidden":
             allowed = _fields_at(cls, loc[:-1])
-            self.add(doc, where, "unknown-field", f"{who} has unknown field '{name}'{did_you_mean(name, allowed)}", key=True)
+            self.add(
+                doc, where, "unknown-field", f"{who} has unknown field '{name}'{did_you_mean(name, allowed)}", key=True
+            )
         elif kind in _TYPE_NAMES:
             self.add(doc, where, "wrong-type", f"{who}: '{name}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}")
         elif kind in _DATE_ERRORS or (kind == "value_error" and name in _DATE_FIELDS):
@@ -163,9 +167,7 @@ class _Checker:
         if name in ("url", "archive_url"):
             self.add(doc, where, "bad-url", f"{who}: '{name}' is '{value}', not an http:// or https:// address")
         elif name in ("id", "source", "speaker", "event") or isinstance(where[-1], int):
-            self.add(
-                doc, where, "bad-id", f"{who}: '{value}' is not an id: use lower-case words joined by hyphens"
-            )
+            self.add(doc, where, "bad-id", f"{who}: '{value}' is not an id: use lower-case words joined by hyphens")
         else:
             self.add(doc, where, "bad-value", f"{who}: '{name}' is '{value}', which is not in the expected form")
 
@@ -186,7 +188,13 @@ class _Checker:
             if target and not SAFE_TARGET.match(target):
                 mark = doc.locate_in_text(path, match.start())
                 self.problems.append(
-                    Problem(doc.path, mark.line, mark.col, "unsafe-link", f"link to '{target}' is not allowed; use an http(s) address")
+                    Problem(
+                        doc.path,
+                        mark.line,
+                        mark.col,
+                        "unsafe-link",
+                        f"link to '{target}' is not allowed; use an http(s) address",
+                    )
                 )
         for match in CITE.finditer(value):
             ident = match.group(1)
@@ -276,7 +284,13 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
     files, others = discover(content_dir)
     for file in others:
         checker.problems.append(
-            Problem(display(file), 1, 1, "unknown-file", f"not read: YAML files belong in site.yaml or one of {', '.join(CONTENT_TYPES)}/")
+            Problem(
+                display(file),
+                1,
+                1,
+                "unknown-file",
+                f"not read: YAML files belong in site.yaml or one of {', '.join(CONTENT_TYPES)}/",
+            )
         )
     docs: list[Document] = []
     for file in files:
@@ -299,9 +313,15 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
                 checker.add(doc, (), "wrong-type", f"site.yaml should be a mapping, not {_describe(doc.data)}")
             continue
         cls = CONTENT_TYPES[folder]
-        kind = str(getattr(cls, "kind_name"))
+        kind = str(cls.kind_name)
         if not isinstance(doc.data, list):
-            checker.add(doc, (), "wrong-type", f"a {folder} file should be a list of {kind} items (each starting with '- '), not {_describe(doc.data)}")
+            checker.add(
+                doc,
+                (),
+                "wrong-type",
+                f"a {folder} file should be a list of {kind} items (each starting with '- '), "
+                f"not {_describe(doc.data)}",
+            )
             continue
         for index, raw in enumerate(doc.data):
             path: Path_ = (index,)
@@ -314,7 +334,8 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
                         doc,
                         (*path, "id"),
                         "duplicate-id",
-                        f"duplicate id '{ident}': already used by the {other_kind} at {other_doc.path}:{mark.line}:{mark.col}",
+                        f"duplicate id '{ident}': already used by the {other_kind} "
+                        f"at {other_doc.path}:{mark.line}:{mark.col}",
                     )
                 else:
                     raw_ids[ident] = (kind, doc, path)
@@ -322,7 +343,9 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
             if model is not None:
                 items.append(Item(kind, model, doc, path))
     if not site_seen:
-        checker.problems.append(Problem(display(content_dir / "site.yaml"), 1, 1, "missing-site", "the content folder has no site.yaml"))
+        checker.problems.append(
+            Problem(display(content_dir / "site.yaml"), 1, 1, "missing-site", "the content folder has no site.yaml")
+        )
 
     _cross_check(checker, docs, raw_ids)
     content = None
@@ -330,7 +353,7 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
         grouped: dict[str, list[Model]] = {name: [] for name in CONTENT_TYPES}
         for item in items:
             grouped[Path(item.doc.path).parent.name].append(item.model)
-        content = Content(site=site, **grouped)  # type: ignore[arg-type]
+        content = Content.model_validate({"site": site, **grouped})
     return Checked(sorted(set(checker.problems)), len(files), content, items)
 
 
@@ -339,7 +362,12 @@ REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
 _CITES = ((("citations", "*", "source"), "source"), (("citations", "*", "speaker"), "person"))
 REFERENCES.update(
     {
-        "fact": (*_CITES, (("figures", "*", "source"), "source"), (("figures", "*", "speaker"), "person"), (("topics", "*"), "topic")),
+        "fact": (
+            *_CITES,
+            (("figures", "*", "source"), "source"),
+            (("figures", "*", "speaker"), "person"),
+            (("topics", "*"), "topic"),
+        ),
         "question": ((("facts", "*"), "fact"), (("related", "*"), "question"), (("topics", "*"), "topic")),
         "event": (*_CITES, (("facts", "*"), "fact"), (("topics", "*"), "topic")),
         "element": (*_CITES, (("controls", "*", "event"), "event")),
@@ -388,7 +416,9 @@ def _cross_check(checker: _Checker, docs: list[Document], raw_ids: dict[str, tup
         topics = doc.data.get("topics") if isinstance(doc.data, dict) else None
         known["topic"].update(t["id"] for t in topics or [] if isinstance(t, dict) and isinstance(t.get("id"), str))
     aggregators = {
-        ident for ident, (kind, doc, path) in raw_ids.items() if kind == "source" and _get(doc, path, "kind") == "aggregator"
+        ident
+        for ident, (kind, doc, path) in raw_ids.items()
+        if kind == "source" and _get(doc, path, "kind") == "aggregator"
     }
     cited: set[str] = set()
     for ident, (kind, doc, path) in [*raw_ids.items(), *(("", ("site settings", d, ())) for d in site_docs)]:
@@ -405,10 +435,15 @@ def _cross_check(checker: _Checker, docs: list[Document], raw_ids: dict[str, tup
                     checker.add(doc, where, _CODES[target], f"{who} {verb} unknown {target} '{value}'{hint}")
                 elif target == "source" and value in aggregators and kind != "dataset":
                     checker.add(
-                        doc, where, "cites-aggregator", f"{who} cites '{value}', an aggregator: cite the original publisher instead"
+                        doc,
+                        where,
+                        "cites-aggregator",
+                        f"{who} cites '{value}', an aggregator: cite the original publisher instead",
                     )
         for column in _unknown_columns(doc, path) if kind == "dataset" else ():
-            checker.add(doc, column[0], "unknown-column", f"{who}: row has a value for unknown column '{column[1]}'", key=True)
+            checker.add(
+                doc, column[0], "unknown-column", f"{who}: row has a value for unknown column '{column[1]}'", key=True
+            )
 
     refs = {i: k for i, (k, _, _) in raw_ids.items() if k in ("fact", "source")}
     for doc in docs:

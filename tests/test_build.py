@@ -60,9 +60,18 @@ def parse(page: Path) -> Links:
 
 
 def test_pages_are_generated(site: Path) -> None:
-    for page in ("index.html", "questions/what-is-alpha/index.html", "facts/basics/index.html", "sources/index.html",
-                 "timeline/index.html", "elements/index.html", "people/index.html", "data/index.html",
-                 "corrections/index.html", "method/index.html"):
+    for page in (
+        "index.html",
+        "questions/what-is-alpha/index.html",
+        "facts/basics/index.html",
+        "sources/index.html",
+        "timeline/index.html",
+        "elements/index.html",
+        "people/index.html",
+        "data/index.html",
+        "corrections/index.html",
+        "method/index.html",
+    ):
         assert (site / page).is_file(), page
     home = (site / "index.html").read_text()
     assert "<title>Fixture explainer: the metals test</title>" in home
@@ -113,7 +122,11 @@ def test_internal_links_and_anchors_resolve(site: Path) -> None:
         base = "file://" + page.as_posix()
         for _, ref in links.refs:
             parts = urlsplit(urljoin(base, ref))
-            if parts.scheme != "file" or "/assets/" in parts.path or parts.path.endswith((".css", ".js", ".xml", ".json")):
+            if (
+                parts.scheme != "file"
+                or "/assets/" in parts.path
+                or parts.path.endswith((".css", ".js", ".xml", ".json"))
+            ):
                 continue
             target = Path(parts.path)
             if target.is_dir():
@@ -148,7 +161,11 @@ def test_mkdocs_failure_leaves_previous_site(content: Path, tmp_path: Path) -> N
     before = tree_digest(out)
     project = tmp_path / "project"
     write(project / "docs" / "sources.md", "# A hand-written page in the way\n")
-    config = (ROOT / "mkdocs.yml").read_text().replace("custom_dir: builder/overrides", f"custom_dir: {ROOT}/builder/overrides")
+    config = (
+        (ROOT / "mkdocs.yml")
+        .read_text()
+        .replace("custom_dir: builder/overrides", f"custom_dir: {ROOT}/builder/overrides")
+    )
     config = config.replace("- builder/mkdocs_hook.py", f"- {ROOT}/builder/mkdocs_hook.py")
     config = config.replace("  - builder/templates\n  - builder/overrides\n", "  - docs\n")
     write(project / "mkdocs.yml", config)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import FIXTURE, write
+from tests.test_build import run
+
+
+def test_check_clean_tree() -> None:
+    result = run("check", "--content", str(FIXTURE))
+    assert result.returncode == 0
+    assert result.stdout == "No problems in 9 files.\n"
+
+
+def test_check_broken_tree_reports_located_problems_and_exits_1(content: Path) -> None:
+    write(content / "facts" / "extra.yaml", "- id: extra\n  title: x\n  title: y\n")
+    result = run("check", "--content", "content", cwd=content.parent)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert (
+        "content/facts/extra.yaml:3:3: error: duplicate key 'title' (first at line 2); the second would silently win [duplicate-key]"
+        in lines
+    )
+    assert lines[-1] == "6 errors, 0 warnings in 10 files."
+    assert "Traceback" not in result.stderr
+
+
+def test_check_json_format(content: Path) -> None:
+    write(content / "facts" / "extra.yaml", "- 1\n")
+    result = run("check", "--content", "content", "--format", "json", cwd=content.parent)
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["problems"] == [
+        {
+            "file": "content/facts/extra.yaml",
+            "line": 1,
+            "col": 3,
+            "code": "wrong-type",
+            "message": "each fact should be a mapping (key: value lines), not a whole number",
+            "level": "error",
+        }
+    ]
+
+
+def test_stats_json() -> None:
+    result = run("stats", "--content", str(FIXTURE), "--format", "json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {
+        "facts": 3,
+        "sources": 3,
+        "questions": 2,
+        "citations": 23,
+        "uncited_facts": 0,
+        "unused_sources": 0,
+        "events": 2,
+        "elements": 2,
+        "people": 1,
+        "datasets": 1,
+        "corrections": 1,
+        "topics": 2,
+    }
+
+
+def test_usage_errors_exit_2() -> None:
+    result = run("nonsense")
+    assert result.returncode == 2
+    assert "invalid choice: 'nonsense'" in result.stderr
