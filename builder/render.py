@@ -197,15 +197,15 @@ class References:
         source = self.index.sources[cite.source]
         self.tips += 1
         tip = f"cite-{self.tips}"
-        parts = [f'<span class="cite-src">{plain(source.publisher)}, {plain(format_date(source.published))}: ']
-        parts.append(f"<cite>{plain(source.title)}</cite></span>")
+        parts = [f'<small class="cite-src">{plain(source.publisher)}, {plain(format_date(source.published))}: ']
+        parts.append(f"<cite>{plain(source.title)}</cite></small>")
         if cite.quote:
-            parts.append(f' <q class="cite-quote">{plain(cite.quote)}</q>')
+            parts.append(f' <q class="cite-quote" data-search-exclude>{plain(cite.quote)}</q>')
             speaker = self.speaker(cite)
             if speaker:
-                parts.append(f' <span class="cite-speaker">{plain(speaker)}</span>')
+                parts.append(f' <small class="cite-speaker" data-search-exclude>{plain(speaker)}</small>')
         if cite.locator:
-            parts.append(f' <span class="cite-locator">({plain(cite.locator)})</span>')
+            parts.append(f' <small class="cite-locator" data-search-exclude>({plain(cite.locator)})</small>')
         return Markup(
             f'<span class="cite" data-search-exclude><a class="cite-ref" href="#ref-{number}" aria-describedby="{tip}">'
             f"&#91;{number}&#93;</a>"

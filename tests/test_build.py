@@ -84,17 +84,17 @@ def test_every_fact_is_a_search_result_that_lands_on_it(site: Path) -> None:
     assert "facts/basics/#alpha-fact" in hits
     assert hits["facts/basics/#alpha-fact"]["title"] == "Alpha dysprosium output"
     # the citation tooltips are kept out of search results
-    assert "Test Survey" not in hits["facts/basics/#alpha-fact"]["text"]
+    assert hits["facts/basics/#alpha-fact"]["text"] == "<p>The test survey put dysprosium output at 100 t in 2024.</p>"
     questions = {doc["location"] for doc in index["docs"] if doc["title"] == "What is alpha?"}
     assert "questions/what-is-alpha/" in questions
 
 
 def test_citation_marker_carries_source_and_quote(site: Path) -> None:
     page = (site / "facts" / "basics" / "index.html").read_text()
-    marker = re.search(r'<span class="cite" data-search-exclude>(.*?)</span></span></span>', page)
+    marker = re.search(r'<span class="cite" data-search-exclude>(.*?)</span></span>', page)
     assert marker is not None
     assert 'href="#ref-1"' in marker.group(1)
-    assert '<q class="cite-quote">output was 100 t</q>' in marker.group(1)
+    assert '<q class="cite-quote" data-search-exclude>output was 100 t</q>' in marker.group(1)
     assert "Test Survey, January 2025: <cite>Annual summary of test metals</cite>" in marker.group(1)
     assert '<li id="ref-1" value="1">Ada Example.' in page
 
