@@ -173,7 +173,7 @@ class _Checker:
 
     # --- text in any field -----------------------------------------------------------------
 
-    def text(self, doc: Document, path: Path_, value: str, refs: dict[str, str]) -> Iterator[str]:
+    def text(self, doc: Document, path: Path_, value: str, refs: dict[str, str], complete: bool) -> Iterator[str]:
         """Check one string for unsafe or broken markup; yield the ids it cites with [@id]."""
         for pattern, code, message in (
             (RAW_HTML, "raw-html", "contains raw HTML ('{m}'); write Markdown, and links as [text](https://...)"),
@@ -200,6 +200,8 @@ class _Checker:
             ident = match.group(1)
             if ident in refs:
                 yield ident
+                continue
+            if not complete:
                 continue
             mark = doc.locate_in_text(path, match.start())
             self.problems.append(
@@ -298,6 +300,8 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
         checker.problems.extend(problems)
         if doc is not None:
             docs.append(doc)
+    # A file that could not be read hides its ids: references to them would be reported wrongly.
+    complete = len(docs) == len(files)
 
     site: Site | None = None
     items: list[Item] = []
@@ -347,7 +351,7 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
             Problem(display(content_dir / "site.yaml"), 1, 1, "missing-site", "the content folder has no site.yaml")
         )
 
-    _cross_check(checker, docs, raw_ids)
+    _cross_check(checker, docs, raw_ids, complete)
     content = None
     if site is not None and not any(p.level.value == "error" for p in checker.problems):
         grouped: dict[str, list[Model]] = {name: [] for name in CONTENT_TYPES}
@@ -406,8 +410,13 @@ def _match(value: Any, pattern: tuple[str, ...], path: Path_) -> Iterator[tuple[
         yield from _match(value[head], rest, (*path, head))
 
 
-def _cross_check(checker: _Checker, docs: list[Document], raw_ids: dict[str, tuple[str, Document, Path_]]) -> None:
-    """References between items, checked on the raw data so that items with other problems are checked too."""
+def _cross_check(
+    checker: _Checker, docs: list[Document], raw_ids: dict[str, tuple[str, Document, Path_]], complete: bool
+) -> None:
+    """References between items, checked on the raw data so that items with other problems are checked too.
+
+    Unknown ids and unused sources are reported only when every file could be read (`complete`).
+    """
     known: dict[str, set[str]] = {kind: set() for kind in _CODES}
     for ident, (kind, _, _) in raw_ids.items():
         known.setdefault(kind, set()).add(ident)
@@ -430,6 +439,8 @@ def _cross_check(checker: _Checker, docs: list[Document], raw_ids: dict[str, tup
                 if target == "source":
                     cited.add(value)
                 if value not in known[target]:
+                    if not complete:
+                        continue
                     verb = "cites" if target == "source" else "names"
                     hint = did_you_mean(value, known[target])
                     checker.add(doc, where, _CODES[target], f"{who} {verb} unknown {target} '{value}'{hint}")
@@ -448,13 +459,13 @@ def _cross_check(checker: _Checker, docs: list[Document], raw_ids: dict[str, tup
     refs = {i: k for i, (k, _, _) in raw_ids.items() if k in ("fact", "source")}
     for doc in docs:
         for path, value in _walk_strings(doc.data, ()):
-            for ident in checker.text(doc, path, value, refs):
+            for ident in checker.text(doc, path, value, refs, complete):
                 if refs[ident] == "source":
                     cited.add(ident)
                 else:
                     _, fact_doc, fact_path = raw_ids[ident]
                     cited.update(v for _, v in _match(fact_doc.data_at(fact_path), ("citations", "*", "source"), ()))
-    for ident, (kind, doc, path) in raw_ids.items():
+    for ident, (kind, doc, path) in raw_ids.items() if complete else ():
         if kind == "source" and ident not in cited and ident not in aggregators:
             checker.add(doc, (*path, "id"), "unused-source", f"source '{ident}' is never cited")
 

@@ -1,0 +1,55 @@
+"""`python -m builder serve` rebuilds when a content file is saved."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return str(response.read().decode())
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, text: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in fetch(url):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_saving_a_content_file_rebuilds_the_page(content: Path) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--content", str(content), "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/facts/basics/"
+        assert wait_for(url, "output at 100 t", 60), "the preview server did not start"
+        facts = content / "facts" / "basics.yaml"
+        facts.write_text(facts.read_text().replace("output at 100 t", "output at 123 t"))
+        assert wait_for(url, "output at 123 t", 15), "the page was not rebuilt after the save"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
