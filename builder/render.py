@@ -190,22 +190,24 @@ class References:
     def number(self, source_id: str) -> int:
         return self.numbers.setdefault(source_id, len(self.numbers) + 1)
 
-    def marker(self, cite: Citation) -> Markup:
+    def marker(self, cite: Citation, *more: Citation) -> Markup:
+        """One numbered marker for one or more citations of the same source, with a tooltip."""
         number = self.number(cite.source)
-        if cite.quote and cite not in self.quotes[cite.source]:
-            self.quotes[cite.source].append(cite)
         source = self.index.sources[cite.source]
         self.tips += 1
         tip = f"cite-{self.tips}"
         parts = [f'<small class="cite-src">{plain(source.publisher)}, {plain(format_date(source.published))}: ']
         parts.append(f"<cite>{plain(source.title)}</cite></small>")
-        if cite.quote:
-            parts.append(f' <q class="cite-quote" data-search-exclude>{plain(cite.quote)}</q>')
-            speaker = self.speaker(cite)
-            if speaker:
-                parts.append(f' <small class="cite-speaker" data-search-exclude>{plain(speaker)}</small>')
-        if cite.locator:
-            parts.append(f' <small class="cite-locator" data-search-exclude>({plain(cite.locator)})</small>')
+        for each in (cite, *more):
+            if each.quote and each not in self.quotes[each.source]:
+                self.quotes[each.source].append(each)
+            if each.quote:
+                parts.append(f' <q class="cite-quote" data-search-exclude>{plain(each.quote)}</q>')
+                speaker = self.speaker(each)
+                if speaker:
+                    parts.append(f' <small class="cite-speaker" data-search-exclude>{plain(speaker)}</small>')
+            if each.locator:
+                parts.append(f' <small class="cite-locator" data-search-exclude>({plain(each.locator)})</small>')
         return Markup(
             f'<span class="cite" data-search-exclude><a class="cite-ref" href="#ref-{number}" aria-describedby="{tip}">'
             f"&#91;{number}&#93;</a>"
@@ -224,7 +226,11 @@ class References:
         return f"— {name}, {role}" if role else f"— {name}"
 
     def markers(self, citations: list[Citation] | tuple[Citation, ...]) -> Markup:
-        return Markup("").join(self.marker(c) for c in citations)
+        """Markers for a claim's citations: one per source, in the order first cited."""
+        by_source: dict[str, list[Citation]] = {}
+        for cite in citations:
+            by_source.setdefault(cite.source, []).append(cite)
+        return Markup("").join(self.marker(*group) for group in by_source.values())
 
     def cite_fact(self, fact_id: str) -> Markup:
         if fact_id not in self.facts:
