@@ -50,22 +50,21 @@ _DATE_ERRORS = {
 }
 
 
+_VALUE_NAMES: tuple[tuple[type, str], ...] = (
+    (bool, "true/false"),
+    (int, "a whole number"),
+    (float, "a number"),
+    (str, "text"),
+    (list, "a list"),
+    (dict, "a mapping"),
+)
+
+
 def _describe(value: Any) -> str:
+    """How a problem message names the kind of value an editor wrote."""
     if value is None:
         return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+    return next((name for kind, name in _VALUE_NAMES if isinstance(value, kind)), type(value).__name__)
 
 
 def did_you_mean(name: str, candidates: Any) -> str:
