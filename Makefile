@@ -10,7 +10,7 @@ SITE ?= site
 ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test check format lint types content-check stats lint-workflow golden clean
+.PHONY: build serve test check format lint types content-check stats lint-workflow golden bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ types: $(STAMP)
 
 lint-workflow: $(STAMP)
 	$(VENV)/bin/actionlint .github/workflows/*.yml
+
+bench: $(STAMP) ## time the builder's own stage as facts grow (a benchmark, not a test)
+	$(PY) -m tests.bench_builder
 
 golden: $(STAMP) ## regenerate the golden files in tests/cases/ from the current builder
 	$(PY) -m tests.golden
