@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import build as pipeline
 from .problems import format_problems, has_errors
+from .schema import write_schemas
 from .stats import stats
 from .validate import check
 
@@ -50,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration"
     )
 
+    schema_cmd = command("schema", "Write the JSON Schemas editors' tools use, generated from the content model.")
+    schema_cmd.add_argument(
+        "--out", type=Path, default=Path("schemas"), metavar="DIR", help="output folder (default: schemas)"
+    )
+
     stats_cmd = command("stats", "Count the content: facts, sources, questions, citations and more.")
     stats_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     return parser
@@ -72,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             width = max(len(k) for k in counts)
             print("\n".join(f"{key.replace('_', ' '):<{width}}  {value}" for key, value in counts.items()))
+        return EXIT_OK
+    if args.command == "schema":
+        for path in write_schemas(args.out):
+            print(path)
         return EXIT_OK
     if args.command == "build":
         return pipeline.build(args.content, args.site_dir, args.config, args.format)

@@ -18,10 +18,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-URL_PATTERN = r"^https?://[^\s<>\"]+$"
+URL_PATTERN = r'^https?://[^\s<>"]+$'
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 Id = Annotated[
@@ -63,9 +64,14 @@ When = Annotated[
     str,
     BeforeValidator(_iso),
     AfterValidator(_real_partial_date),
-    Field(
-        json_schema_extra={"pattern": PARTIAL_DATE.pattern},
-        description="A date: 2025-06-10, or 2025-06 or 2025 when only that much is known.",
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": PARTIAL_DATE.pattern},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "description": "A date: 2025-06-10, or 2025-06 or 2025 when only that much is known.",
+        }
     ),
 ]
 

@@ -1,0 +1,37 @@
+"""JSON Schemas for editors' tools, generated from the content model (the one source of truth)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from .model import CONTENT_TYPES, Site
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """{file name: schema}: one for site.yaml, and one per content folder (a file is a list of items)."""
+    result: dict[str, dict[str, Any]] = {}
+    site = Site.model_json_schema()
+    site["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    result["site.schema.json"] = site
+    for folder, cls in CONTENT_TYPES.items():
+        schema = TypeAdapter(list[cls]).json_schema()  # type: ignore[valid-type]
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = f"{folder} file: a list of {cls.kind_name} items"
+        result[f"{cls.kind_name}.schema.json"] = schema
+    return result
+
+
+def write_schemas(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = out / name
+        text = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,52 @@
+"""The JSON Schemas for editors are generated from the model, committed, fresh, and match the content."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from builder.model import CONTENT_TYPES
+from builder.schema import schemas
+from tests.conftest import ROOT
+
+SCHEMAS = ROOT / "schemas"
+FILES = sorted((ROOT / "content").glob("*/*.yaml"))
+
+
+def test_committed_schemas_are_fresh() -> None:
+    expected = schemas()
+    assert sorted(p.name for p in SCHEMAS.glob("*.json")) == sorted(expected), "run: python -m builder schema"
+    for name, schema in expected.items():
+        assert json.loads((SCHEMAS / name).read_text()) == schema, f"{name} is stale: run python -m builder schema"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.relative_to(ROOT).as_posix() for p in FILES])
+def test_content_files_carry_the_modeline_and_match_their_schema(path) -> None:  # type: ignore[no-untyped-def]
+    kind = CONTENT_TYPES[path.parent.name].kind_name
+    assert path.read_text().splitlines()[0] == f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--schemafile", str(SCHEMAS / f"{kind}.schema.json"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_schema_flags_a_javascript_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "- id: x\n  publisher: P\n  title: T\n  published: 2025\n  url: javascript:alert(1)\n"
+        "  accessed: 2025-01-01\n  kind: wire\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--schemafile", str(SCHEMAS / "source.schema.json"), str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "'javascript:alert(1)' does not match" in result.stdout
