@@ -46,4 +46,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is a hand-written page where the builder generates one; rename or move it")
         files.append(File.generated(config, path, content=markdown))
+    for path, text in sorted(_current.rendered.assets.items()):
+        files.append(File.generated(config, path, content=text))
     return files

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .charts import bar_chart
 from .model import (
     KIND_LABELS,
     STATUS_TEXT,
@@ -88,14 +89,44 @@ def plain(text: str) -> Markup:
     return Markup(escaped)
 
 
-def meta(text: str, limit: int = 160) -> Markup:
-    """Text for a YAML front-matter value: citations and Markdown removed, shortened, quoted."""
+def summary(text: str, limit: int = 160) -> str:
+    """Plain text from editor Markdown: citations and markup removed, shortened at a word."""
     text = CITE.sub("", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"[*_`]", "", " ".join(text.split())).replace(" .", ".").replace(" ,", ",")
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return Markup(json.dumps(text, ensure_ascii=False))
+    return text
+
+
+def meta(text: str, limit: int = 160) -> Markup:
+    """A YAML front-matter value (quoted) from editor Markdown."""
+    return Markup(json.dumps(summary(text, limit), ensure_ascii=False))
+
+
+def cite_this(site: Any, src: str, anchor: str | None, title: str, as_of: dt.date) -> dict[str, str]:
+    """A ready citation of one fact or question: plain text and BibTeX."""
+    path = page_url(src) + (f"#{anchor}" if anchor else "")
+    url = (site.url.rstrip("/") + "/" + path) if site.url else "/" + path
+    text = f"{site.publisher}. “{title}.” {site.title}, as of {format_date(as_of)}. {url}"
+    key = re.sub(r"[^a-z0-9]+", "-", (anchor or src.removesuffix(".md")).lower()).strip("-")
+
+    def braces(value: str) -> str:
+        return value.replace("{", "(").replace("}", ")")
+
+    bibtex = "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  author = {{{{{braces(site.publisher)}}}}},",
+            f"  title = {{{braces(title)}}},",
+            f"  howpublished = {{{braces(site.title)}}},",
+            f"  year = {{{as_of.year}}},",
+            f"  note = {{As of {format_date(as_of)}}},",
+            f"  url = {{{url}}}",
+            "}",
+        ]
+    )
+    return {"text": text, "bibtex": bibtex}
 
 
 @dataclass
@@ -290,13 +321,17 @@ def _environment() -> Environment:
     env.filters["date"] = format_date
     env.filters["plain"] = plain
     env.filters["meta"] = meta
+    env.filters["summary"] = summary
     return env
 
 
 @dataclass
 class Rendered:
     pages: dict[str, str]
+    """Page path under the docs folder -> Markdown."""
     nav: list[Any]
+    assets: dict[str, str] = field(default_factory=dict)
+    """File path under the docs folder -> text (the charts' SVG)."""
 
 
 def _status(status: Status) -> dict[str, str]:
@@ -322,6 +357,7 @@ def render(content: Content) -> Rendered:
             link=lambda ident: index.link(src, ident),
             to=lambda target, anchor=None: href(src, target, anchor),
             md=lambda target, anchor=None: md_link(src, target, anchor),
+            cite_this=lambda page_src, anchor, title, as_of: cite_this(site, page_src, anchor, title, as_of),
             status=_status,
             kinds=KIND_LABELS,
             **context,
@@ -348,8 +384,13 @@ def render(content: Content) -> Rendered:
         page("elements.md", "elements.md.j2", elements=sorted(content.elements, key=lambda e: e.atomic_number))
     if content.people:
         page("people.md", "people.md.j2", people=sorted(content.people, key=lambda p: p.name))
+    assets: dict[str, str] = {}
     if content.datasets:
-        page("data.md", "data.md.j2")
+        charts = {d.id: f"{d.id}.svg" for d in content.datasets if d.chart == "bar"}
+        for dataset in content.datasets:
+            if dataset.id in charts:
+                assets[f"data/{charts[dataset.id]}"] = bar_chart(dataset)
+        page("data.md", "data.md.j2", charts=charts)
     page("sources.md", "sources.md.j2", sources=sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id)))
     if content.corrections:
         page("corrections.md", "corrections.md.j2")
@@ -373,7 +414,7 @@ def render(content: Content) -> Rendered:
     if "corrections.md" in pages:
         about.insert(1, {labels.corrections: "corrections.md"})
     nav.append({labels.about: about})
-    return Rendered(pages, nav)
+    return Rendered(pages, nav, assets)
 
 
 def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:

@@ -1,0 +1,44 @@
+"""Static, deterministic SVG bar charts of datasets, drawn with matplotlib (no JavaScript needed)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("svg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from .model import Dataset  # noqa: E402
+
+COLOURS = ("#3949ab", "#ef6c00", "#00897b", "#8e24aa")
+
+
+def bar_chart(dataset: Dataset) -> str:
+    """A horizontal grouped bar chart, one group per row and one bar per column, as SVG text."""
+    rows = [row for row in dataset.rows if any(v is not None for v in row.values.values())]
+    columns = dataset.columns
+    height = max(2.5, 0.42 * len(rows) * max(1, len(columns)) ** 0.5 + 1.2)
+    with plt.rc_context({"svg.hashsalt": dataset.id, "svg.fonttype": "path", "font.size": 9}):
+        figure, axes = plt.subplots(figsize=(7.2, height), dpi=100)
+        bar = 0.8 / len(columns)
+        for index, column in enumerate(columns):
+            values = [row.values.get(column.id) or 0.0 for row in rows]
+            positions = [r + (index - (len(columns) - 1) / 2) * bar for r in range(len(rows))]
+            label = column.label + (f" ({column.unit})" if column.unit else "")
+            axes.barh(positions, values, height=bar, color=COLOURS[index % len(COLOURS)], label=label)
+        axes.set_yticks(range(len(rows)), [row.label for row in rows])
+        axes.invert_yaxis()
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="x", color="#dddddd", linewidth=0.6)
+        axes.set_axisbelow(True)
+        if len(columns) > 1:
+            axes.legend(frameon=False, loc="lower right")
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(figure)
+    return buffer.getvalue()
