@@ -10,7 +10,7 @@ SITE ?= site
 ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test check format lint types content-check stats lint-workflow golden bench clean
+.PHONY: build serve test check format lint types content-check stats lint-workflow golden bench screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,18 @@ build: $(STAMP) ## validate content and build site/ with MkDocs in strict mode
 serve: $(STAMP) ## preview on http://127.0.0.1:8000, rebuilding when content or templates change
 	$(PY) -m builder serve --content $(CONTENT) --dev-addr $(ADDR)
 
-test: $(STAMP) ## the whole test suite (browser tests need Chromium: see README)
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the Nu Html Checker test will be skipped"; fi
+
+test: $(STAMP) $(NODE_STAMP) ## the whole test suite (browser tests need Chromium: see README)
 	$(PY) -m pytest -q
+
+screenshots: $(STAMP) ## README screenshots of the home page (desktop and phone), taken with Chromium
+	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE)
+	$(PY) -m tests.screenshots $(SITE) screenshots
 
 content-check: $(STAMP)
 	$(PY) -m builder check --content $(CONTENT)

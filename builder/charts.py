@@ -8,10 +8,10 @@ import matplotlib
 
 matplotlib.use("svg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
-from .model import Dataset  # noqa: E402
+from .model import Dataset
 
 COLOURS = ("#3949ab", "#ef6c00", "#00897b", "#8e24aa")
 

@@ -6,6 +6,7 @@ to the hand-written ones in docs/ (refusing to overwrite any of them).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -49,3 +50,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, text in sorted(_current.rendered.assets.items()):
         files.append(File.generated(config, path, content=text))
     return files
+
+
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input [^>]*type="checkbox"[^>]*?) autocomplete="off"')
+
+
+def on_post_page(output: str, page: object, config: MkDocsConfig) -> str:
+    """Mend three HTML errors in stock Material that the Nu Html Checker reports on every page."""
+    return _mend(output)
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    return _mend(output_content) if template_name.endswith(".html") else output_content
+
+
+def _mend(output: str) -> str:
+    output = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output)
+    output = output.replace(' tabindex=""', "")
+    if 'id="__toc"' not in output:
+        output = output.replace(' for="__toc"', "")
+    return output

@@ -94,6 +94,8 @@ def summary(text: str, limit: int = 160) -> str:
     text = CITE.sub("", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"[*_`]", "", " ".join(text.split())).replace(" .", ".").replace(" ,", ",")
+    # Typographic quotes: the theme writes descriptions into attributes without escaping them.
+    text = re.sub(r'"([^"]*)"', "“\\1”", text).replace('"', "”")
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text

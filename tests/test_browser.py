@@ -10,13 +10,14 @@ import http.server
 import os
 import re
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.test_build import site  # noqa: F401  (the built fixture site)
+from tests.test_build import run, site  # noqa: F401  (site: the built fixture site)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -45,14 +46,31 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:  # noqa: F811
-    handler = functools.partial(_Quiet, directory=str(site))
+def _serve(root: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:  # noqa: F811
+    yield from _serve(site)
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("real") / "site"
+    result = run("build", "--site-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def real_server(real_site: Path) -> Iterator[str]:
+    yield from _serve(real_site)
 
 
 @pytest.fixture(scope="module")
@@ -64,15 +82,20 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
+def page(browser: Browser) -> Iterator[Page]:
+    """A tab that fails the test if any request leaves 127.0.0.1 or the console reports an error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
+    errors: list[str] = []
     tab = context.new_page()
     tab.on("request", lambda request: requests.append(request.url))
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     outside = [url for url in requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))]
     context.close()
     assert outside == [], f"requests left the site: {outside}"
+    assert errors == [], f"console errors: {errors}"
 
 
 def test_search_for_dysprosium_lands_on_the_fact(page: Page, server: str) -> None:
@@ -102,3 +125,99 @@ def test_hover_and_focus_reveal_source_and_quote(page: Page, server: str) -> Non
     cite.locator(".cite-ref").click()
     page.wait_for_url("**/facts/basics/#ref-1")
     expect(page.locator("li#ref-1")).to_contain_text("Annual summary of test metals")
+
+
+PAGE_TYPES = [
+    "",
+    "questions/",
+    "questions/what-are-rare-earth-elements/",
+    "facts/",
+    "facts/supply/",
+    "timeline/",
+    "elements/",
+    "people/",
+    "data/",
+    "sources/",
+    "corrections/",
+    "method/",
+    "editing/",
+    "404.html",
+]
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES, ids=[p or "home" for p in PAGE_TYPES])
+def test_page_types_pass_axe_and_fit_a_phone(page: Page, real_server: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(real_server + path)
+    violations = Axe().run(page, options=WCAG).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(real_server + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize(
+    ("query", "anchor"),
+    [("Busan", "#busan-"), ("Announcement No. 18", "#announcement-18-"), ("dysprosium", "#")],
+)
+def test_search_lands_on_the_right_item(page: Page, real_server: str, query: str, anchor: str) -> None:
+    page.goto(real_server)
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
+    # Material folds a page's further matches under "more on this page": unfold them, as a reader would.
+    page.evaluate("document.querySelectorAll('.md-search-result details').forEach(d => d.open = true)")
+    result = page.locator(f".md-search-result__item a[href*='{anchor}']").first
+    expect(result).to_be_visible(timeout=10_000)
+    target = str(result.get_attribute("href")).split("#", 1)[1]
+    result.click()
+    page.wait_for_url(re.compile(f"#{re.escape(target)}$"))
+    expect(page.locator(f"[id='{target}']")).to_be_in_viewport()
+    section = page.evaluate(
+        "id => { const h = document.getElementById(id); return h.textContent + ' ' + h.nextElementSibling.textContent; }",
+        target,
+    )
+    assert query.lower() in section.lower()
+
+
+def test_keyboard_alone_reaches_a_citation(page: Page, real_server: str) -> None:
+    page.goto(real_server + "facts/supply/")
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('cite-ref')"):
+            break
+    else:
+        pytest.fail("no citation marker is reachable with Tab")
+    tip = page.locator(".cite-ref:focus + .cite-tip")
+    expect(tip).to_be_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#ref-\d+$"))
+
+
+def test_chart_is_an_image_with_a_text_alternative_and_a_table(page: Page, real_server: str) -> None:
+    page.goto(real_server + "data/")
+    chart = page.locator("figure.chart img").first
+    expect(chart).to_be_visible()
+    assert "China" in str(chart.get_attribute("alt"))
+    assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 0
+    expect(page.locator("table.dataset").first).to_contain_text("270,000")
+
+
+VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def test_nu_html_checker_reports_no_errors(real_site: Path) -> None:
+    if not VNU.exists() or not shutil.which("java"):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("the Nu Html Checker needs java and `npm ci` (node_modules/vnu-jar)")
+        pytest.skip("the Nu Html Checker is not installed (npm ci)")
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--skip-non-html", "--errors-only", str(real_site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[:3000]
