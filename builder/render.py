@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -26,6 +27,7 @@ from .model import (
     Content,
     Fact,
     Source,
+    SourceKind,
     Status,
 )
 from .validate import CITE, LINK_TARGET, SAFE_TARGET
@@ -419,12 +421,26 @@ def render(content: Content) -> Rendered:
     return Rendered(pages, nav, assets)
 
 
+def country_name(code: str | None) -> str:
+    """'CN' -> 'China' (English names from Babel's CLDR data); None -> 'International'."""
+    if code is None:
+        return "International"
+    return str(Locale("en").territories.get(code, code))
+
+
 def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
-    """How many sources of each kind and from each country stand behind the story."""
-    evidence = [s for s in content.sources if s.kind.value != "aggregator"]
-    kinds = Counter(KIND_LABELS[s.kind] for s in evidence)
-    countries = Counter(s.country or "International" for s in evidence)
+    """How many sources stand behind the story: by origin (governments by country), kind and country."""
+    evidence = [s for s in content.sources if s.kind is not SourceKind.AGGREGATOR]
+
+    def origin(source: Source) -> str:
+        if source.kind in (SourceKind.GOVERNMENT, SourceKind.STATE_MEDIA):
+            return f"{KIND_LABELS[source.kind]}: {country_name(source.country)}"
+        return KIND_LABELS[source.kind]
+
+    def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+        return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
     return {
-        "kinds": sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
-        "countries": sorted(countries.items(), key=lambda kv: (-kv[1], kv[0])),
+        "origins": ranked(Counter(origin(s) for s in evidence)),
+        "countries": ranked(Counter(country_name(s.country) for s in evidence)),
     }
