@@ -56,7 +56,7 @@ _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input [^>]*type="checkbox"[^>]*?) autoco
 
 
 def on_post_page(output: str, page: object, config: MkDocsConfig) -> str:
-    """Mend three HTML errors in stock Material that the Nu Html Checker reports on every page."""
+    """Mend stock Material: HTML errors the Nu Html Checker reports, and the search dialog's missing name."""
     return _mend(output)
 
 
@@ -69,4 +69,7 @@ def _mend(output: str) -> str:
     output = output.replace(' tabindex=""', "")
     if 'id="__toc"' not in output:
         output = output.replace(' for="__toc"', "")
-    return output
+    return output.replace(
+        '<div class="md-search" data-md-component="search" role="dialog">',
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
+    )

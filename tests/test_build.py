@@ -76,6 +76,12 @@ def test_pages_are_generated(site: Path) -> None:
     home = (site / "index.html").read_text()
     assert "<title>Fixture explainer: the metals test</title>" in home
     assert '<meta name="description" content="A small explainer used by the builder' in home
+    assert '<meta property="og:title" content="Fixture explainer: the metals test">' in home
+    assert '<meta property="og:description" content="A small explainer used by the builder&#39;s tests.">' in home
+    assert 'role="dialog" aria-label="Search"' in home
+    question = (site / "questions" / "what-is-alpha" / "index.html").read_text()
+    assert '<meta property="og:title" content="What is alpha?">' in question
+    assert '<meta name="description" content="Alpha is the first test metal.">' in question
 
 
 def test_every_fact_is_a_search_result_that_lands_on_it(site: Path) -> None:
