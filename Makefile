@@ -10,7 +10,7 @@ SITE ?= site
 ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test check format lint types content-check stats lint-workflow golden bench screenshots clean
+.PHONY: build serve test check format lint types content-check stats lint-workflow golden bench bench-serve screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,9 @@ lint-workflow: $(STAMP)
 
 bench: $(STAMP) ## time the builder's own stage as facts grow (a benchmark, not a test)
 	$(PY) -m tests.bench_builder
+
+bench-serve: $(STAMP) ## save-to-rebuilt-page time of the live preview on a copy of the real content
+	$(PY) -m tests.bench_serve
 
 golden: $(STAMP) ## regenerate the golden files in tests/cases/ from the current builder
 	$(PY) -m tests.golden

@@ -1,19 +1,27 @@
-"""Command line: python -m builder check | build | serve | stats."""
+"""Command line: python -m builder check | build | serve | schema | stats | new | review."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 from . import build as pipeline
-from .problems import format_problems, has_errors
+from .problems import Level, count, format_problems, has_errors
+from .review import format_findings, review
+from .scaffold import KINDS, new_item
 from .schema import write_schemas
 from .stats import stats
 from .validate import check
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def date(text: str) -> dt.date:
+    """An argument written YYYY-MM-DD (argparse names the type 'date' in its error)."""
+    return dt.date.fromisoformat(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +66,24 @@ def _parser() -> argparse.ArgumentParser:
 
     stats_cmd = command("stats", "Count the content: facts, sources, questions, citations and more.")
     stats_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+    new_cmd = command("new", "Append a skeleton item with empty required fields to a content file.")
+    new_cmd.add_argument("kind", choices=tuple(KINDS), metavar="KIND", help=f"one of {', '.join(KINDS)}")
+    new_cmd.add_argument("id", metavar="ID", help="the new item's id: lower-case words joined by hyphens")
+    new_cmd.add_argument(
+        "--file", default=None, metavar="NAME", help="file in the kind's folder (default: the first alphabetically)"
+    )
+
+    review_cmd = command("review", "List what editors should look at again; a report, always exit 0.")
+    review_cmd.add_argument("--today", type=date, default=None, metavar="YYYY-MM-DD", help="date to review as of")
+    review_cmd.add_argument(
+        "--copies",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="stored plain-text copies of sources, <source-id>.txt (default: copies, next to the content folder)",
+    )
+    review_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     return parser
 
 
@@ -82,6 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         for path in write_schemas(args.out):
             print(path)
+        return EXIT_OK
+    if args.command == "new":
+        result = new_item(args.content, args.kind, args.id, args.file)
+        print(result.message, file=sys.stdout if result.ok else sys.stderr)
+        return EXIT_OK if result.ok else EXIT_PROBLEMS
+    if args.command == "review":
+        checked = check(args.content)
+        copies = args.copies if args.copies is not None else args.content.parent / "copies"
+        findings = review(checked, args.today or dt.date.today(), copies)
+        print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
         return EXIT_OK
     if args.command == "build":
         return pipeline.build(args.content, args.site_dir, args.config, args.format)

@@ -7,6 +7,7 @@ instead of being silently accepted, and nothing is ever expanded or executed.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_ALIAS = "!builder/alias"
+"""The tag of the stand-in node for an alias (*name): it keeps the alias's own position."""
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
@@ -104,6 +107,16 @@ def _mark(node: yaml.Node, text_lines: list[str]) -> Mark:
     return Mark(start.line + 1, start.column + 1, style, indent)
 
 
+class _Loader(yaml.SafeLoader):
+    """A safe loader that never shares a node: each alias becomes a stand-in node where it is written."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event: Any = self.get_event()  # type: ignore[no-untyped-call]
+            return yaml.ScalarNode(_ALIAS, f"*{event.anchor}", event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
+
+
 class _Builder:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
@@ -119,7 +132,7 @@ class _Builder:
 
     def value(self, node: yaml.Node, path: Path_) -> Any:
         self.doc.marks[path] = _mark(node, self.lines)
-        if id(node) in self.seen:
+        if node.tag == _ALIAS or id(node) in self.seen:
             return self.broken(path, node, "yaml-alias", "anchors and aliases (&name, *name) are not accepted")
         self.seen.add(id(node))
         if len(path) > MAX_DEPTH:
@@ -182,6 +195,9 @@ def load_text(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
 
     if len(raw) > MAX_BYTES:
         return fail("file-too-large", f"file is {len(raw):,} bytes; content files may be at most {MAX_BYTES:,}")
+    utf = _utf16_or_32(raw)
+    if utf:
+        return fail("bad-encoding", f"file is saved as {utf}; save it as UTF-8")
     if b"\x00" in raw:
         return fail("binary-file", "file contains NUL bytes: it is binary, not YAML text")
     try:
@@ -195,7 +211,12 @@ def load_text(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return fail("empty-file", "file is empty; remove it or add content")
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, found before parsing starts
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        return fail("yaml-syntax", f"the character U+{exc.character:04X} is not allowed in YAML; remove it", line, col)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -214,6 +235,18 @@ def load_text(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     builder = _Builder(path, text)
     builder.doc.data = builder.value(node, ())
     return builder.doc, builder.problems
+
+
+def _utf16_or_32(raw: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes look like text in that encoding (a byte-order mark, or ASCII)."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    sample = raw[:4096]
+    if len(sample) >= 4 and len(sample) % 2 == 0 and (not any(sample[1::2]) or not any(sample[0::2])):
+        return "UTF-16"
+    return None
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:

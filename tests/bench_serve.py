@@ -1,0 +1,90 @@
+"""Benchmark (not a test): save-to-rebuilt-page time of `python -m builder serve` on the real content.
+
+Run with `make bench-serve`. It copies content/ to a temporary folder (the real one is never touched),
+starts the preview server on a free 127.0.0.1 port, then 5 times changes a fact's statement in the
+copy and polls the fact's page until the new text is served. Prints min / median / max.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 5
+FILE = Path("facts") / "basics.yaml"
+PAGE = "facts/basics/"
+ANCHOR = "The rare earth elements are a group of 17 metals"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, text: str, seconds: float, poll: float = 0.02) -> float:
+    began = time.perf_counter()
+    while time.perf_counter() - began < seconds:
+        if text in fetch(url):
+            return time.perf_counter() - began
+        time.sleep(poll)
+    raise TimeoutError(f"'{text}' did not appear at {url} within {seconds} s")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        shutil.copytree(ROOT / "content", content)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "builder", "serve", "--content", str(content), "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/{PAGE}"
+            started = wait_for(url, ANCHOR, 120, poll=0.2)
+            print(f"server up after {started:.1f} s; page {url}")
+            time.sleep(1.0)  # let the watcher settle after the first build
+            file = content / FILE
+            original = file.read_text(encoding="utf-8")
+            assert ANCHOR in original
+            times = []
+            for run in range(1, RUNS + 1):
+                marker = f"{ANCHOR} (bench run {run} {time.time_ns()})"
+                saved = time.perf_counter()
+                file.write_text(original.replace(ANCHOR, marker, 1), encoding="utf-8")
+                wait_for(url, f"(bench run {run} ", 30)
+                elapsed = time.perf_counter() - saved
+                times.append(elapsed)
+                print(f"run {run}: {elapsed:.3f} s")
+                time.sleep(1.0)
+            print(
+                f"save-to-rebuilt-page over {RUNS} runs: min {min(times):.3f} s, "
+                f"median {statistics.median(times):.3f} s, max {max(times):.3f} s"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
