@@ -6,9 +6,12 @@ import calendar
 import datetime as dt
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .problems import format_problems, has_errors
 from .render import Rendered, render
@@ -16,6 +19,8 @@ from .validate import Checked, check
 from .write import discard, replace_site, staging_dir
 
 CONTENT_ENV = "EXPLAINER_CONTENT"
+PREVIEW_ENV = "EXPLAINER_PREVIEW"
+"""Set to 1 by `serve`: the MkDocs hook then reuses the HTML of pages whose Markdown did not change."""
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
@@ -37,6 +42,8 @@ def prepare(content_dir: Path) -> Prepared:
 
 
 _prepared: Prepared | None = None
+page_cache: dict[str, tuple[Any, dict[str, Any]]] = {}
+"""Preview only: page path -> (what it was converted from, the results of converting it)."""
 
 
 def current() -> Prepared:
@@ -95,8 +102,11 @@ def build(content_dir: Path, site_dir: Path, config_file: Path, fmt: str = "text
 
 
 def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Preview with live reload: MkDocs' server, polling every 0.1 s, rebuilding on any save."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+    from mkdocs.livereload import LiveReloadServer
 
     prepared = prepare(content_dir)
     if prepared.checked.problems:
@@ -105,15 +115,35 @@ def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
         print("Not serving: fix the errors above first.", file=sys.stderr)
         return 1
     os.environ[CONTENT_ENV] = str(content_dir)
+    os.environ[PREVIEW_ENV] = "1"
     _logging(logging.INFO)
+    site_dir = tempfile.mkdtemp(prefix="explainer-preview-")
     try:
-        mkdocs_serve(
-            config_file=str(config_file),
-            dev_addr=dev_addr,
-            livereload=True,
-            watch=[str(content_dir), str(TEMPLATES_DIR)],
+        config = load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr)
+        host, port = config.dev_addr
+        url = f"http://{host}:{port}/"
+
+        def rebuild() -> None:
+            # A fresh configuration each time, as `mkdocs serve` does: plugins may change it while building.
+            fresh = load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr)
+            fresh.site_url = url
+            mkdocs_build(fresh, serve_url=url)
+
+        server = LiveReloadServer(
+            builder=rebuild, host=host, port=port, root=site_dir, mount_path="/", polling_interval=0.1
         )
+        rebuild()
+        for path in (config.docs_dir, str(config_file), str(content_dir), str(TEMPLATES_DIR), *config.watch):
+            server.watch(path)
+        try:
+            server.serve()  # type: ignore[no-untyped-call]
+        except KeyboardInterrupt:
+            logging.getLogger("mkdocs").info("Shutting down...")
+        finally:
+            server.shutdown()
     except (MkDocsException, OSError) as exc:
         print(f"Serve failed: {exc}", file=sys.stderr)
         return 1
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
     return 0

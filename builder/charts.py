@@ -16,8 +16,20 @@ from .model import Dataset
 COLOURS = ("#3949ab", "#ef6c00", "#00897b", "#8e24aa")
 
 
+_drawn: dict[str, tuple[str, str]] = {}
+"""The last chart drawn for each dataset id, with the dataset it was drawn from (as JSON)."""
+
+
 def bar_chart(dataset: Dataset) -> str:
     """A horizontal grouped bar chart, one group per row and one bar per column, as SVG text."""
+    key = dataset.model_dump_json()
+    cached = _drawn.get(dataset.id)
+    if cached is None or cached[0] != key:
+        cached = _drawn[dataset.id] = (key, _draw(dataset))
+    return cached[1]
+
+
+def _draw(dataset: Dataset) -> str:
     rows = [row for row in dataset.rows if any(v is not None for v in row.values.values())]
     columns = dataset.columns
     height = max(2.5, 0.42 * len(rows) * max(1, len(columns)) ** 0.5 + 1.2)

@@ -8,6 +8,7 @@ instead of being silently accepted, and nothing is ever expanded or executed.
 from __future__ import annotations
 
 import codecs
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -258,6 +259,10 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return f"not valid YAML: {problem}"
 
 
+_parsed: dict[str, tuple[bytes, tuple[Document | None, list[Problem]]]] = {}
+"""The last parse of each file, by display path: a preview rebuild re-parses only the files that changed."""
+
+
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
     try:
         size = file.stat().st_size
@@ -271,6 +276,13 @@ def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]
                     f"file is {size:,} bytes; content files may be at most {MAX_BYTES:,}",
                 )
             ]
-        return load_text(display, file.read_bytes())
+        raw = file.read_bytes()
+        digest = hashlib.sha256(raw).digest()
+        cached = _parsed.get(display)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        result = load_text(display, raw)
+        _parsed[display] = (digest, result)
+        return result
     except OSError as exc:
         return None, [Problem(display, 1, 1, "unreadable-file", f"cannot read the file: {exc.strerror}")]

@@ -6,12 +6,14 @@ to the hand-written ones in docs/ (refusing to overwrite any of them).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from builder import build
 
@@ -50,6 +52,30 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, text in sorted(_current.rendered.assets.items()):
         files.append(File.generated(config, path, content=text))
     return files
+
+
+_RENDERED = ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors")
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """In the live preview, convert a page's Markdown again only when it (or the set of files) changed."""
+    if os.environ.get(build.PREVIEW_ENV) != "1":
+        return page
+    convert = page.render
+    signature = hash(tuple(sorted(f.src_uri for f in files)))
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        key = (page.markdown, signature)
+        cached = build.page_cache.get(page.file.src_uri)
+        if cached is not None and cached[0] == key:
+            for name, value in cached[1].items():
+                setattr(page, name, value)
+            return
+        convert(config, files)
+        build.page_cache[page.file.src_uri] = (key, {n: getattr(page, n) for n in _RENDERED if hasattr(page, n)})
+
+    page.render = render  # type: ignore[method-assign]
+    return page
 
 
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input [^>]*type="checkbox"[^>]*?) autocomplete="off"')

@@ -7,6 +7,7 @@ navigation, so the same stage can feed another static-site generator.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
 import re
@@ -313,7 +314,9 @@ class References:
         return result
 
 
+@functools.cache
 def _environment() -> Environment:
+    """The templates' environment, made once per process so that templates compile once."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
