@@ -196,6 +196,18 @@ def test_keyboard_alone_reaches_a_citation(page: Page, real_server: str) -> None
     page.wait_for_url(re.compile(r"#ref-\d+$"))
 
 
+def test_citation_tooltips_stay_on_a_phone_screen(page: Page, real_server: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(real_server + "facts/supply/")
+    markers = page.locator(".cite-ref")
+    for index in range(min(12, markers.count())):
+        markers.nth(index).focus()
+        box = page.locator(".cite-ref:focus + .cite-tip").bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (index, box)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844, (index, box)
+
+
 def test_chart_is_an_image_with_a_text_alternative_and_a_table(page: Page, real_server: str) -> None:
     page.goto(real_server + "data/")
     chart = page.locator("figure.chart img").first
