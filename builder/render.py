@@ -34,6 +34,8 @@ from .model import (
 from .validate import CITE, LINK_TARGET, SAFE_TARGET
 
 TEMPLATES = Path(__file__).parent / "templates"
+CITE_RUN = re.compile(r"(?:[ \t]*" + CITE.pattern + r")+")
+"""One or more [@id] citations in a row, with the spaces before them."""
 MONTHS = [
     *("January", "February", "March", "April", "May", "June"),
     *("July", "August", "September", "October", "November", "December"),
@@ -113,7 +115,8 @@ def cite_this(site: Any, src: str, anchor: str | None, title: str, as_of: dt.dat
     """A ready citation of one fact or question: plain text and BibTeX."""
     path = page_url(src) + (f"#{anchor}" if anchor else "")
     url = (site.url.rstrip("/") + "/" + path) if site.url else "/" + path
-    text = f"{site.publisher}. “{title}.” {site.title}, as of {format_date(as_of)}. {url}"
+    stop = "" if title.endswith((".", "?", "!")) else "."
+    text = f"{site.publisher}. “{title}{stop}” {site.title}, as of {format_date(as_of)}. {url}"
     key = re.sub(r"[^a-z0-9]+", "-", (anchor or src.removesuffix(".md")).lower()).strip("-")
 
     def braces(value: str) -> str:
@@ -268,11 +271,6 @@ class References:
             by_source.setdefault(cite.source, []).append(cite)
         return Markup("").join(self.marker(*group) for group in by_source.values())
 
-    def cite_fact(self, fact_id: str) -> Markup:
-        if fact_id not in self.facts:
-            self.facts.append(fact_id)
-        return self.markers(self.index.facts[fact_id].citations)
-
     def prose(self, text: str | None) -> Markup:
         """Editor Markdown, made safe, with [@id] turned into citation markers."""
         if not text:
@@ -287,14 +285,18 @@ class References:
         safe = LINK_TARGET.sub(neutralise, safe)
 
         def cite(match: re.Match[str]) -> str:
-            ident = match.group(1)
-            if ident in self.index.facts:
-                return str(self.cite_fact(ident))
-            if ident in self.index.sources:
-                return str(self.marker(Citation(source=ident)))
-            return match.group(0)
+            """A run of [@id] citations becomes one marker per source, in order of first mention."""
+            citations: list[Citation] = []
+            for ident in CITE.findall(match.group(0)):
+                if ident in self.index.facts:
+                    if ident not in self.facts:
+                        self.facts.append(ident)
+                    citations.extend(self.index.facts[ident].citations)
+                elif ident in self.index.sources:
+                    citations.append(Citation(source=ident))
+            return str(self.markers(citations))
 
-        return Markup(re.sub(r"[ \t]*" + CITE.pattern, cite, safe))
+        return Markup(CITE_RUN.sub(cite, safe))
 
     def entries(self) -> list[dict[str, Any]]:
         result = []
