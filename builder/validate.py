@@ -174,44 +174,29 @@ class _Checker:
 
     def text(self, doc: Document, path: Path_, value: str, refs: dict[str, str], complete: bool) -> Iterator[str]:
         """Check one string for unsafe or broken markup; yield the ids it cites with [@id]."""
+
+        def report(offset: int, code: str, message: str) -> None:
+            mark = doc.locate_in_text(path, offset)
+            self.problems.append(Problem(doc.path, mark.line, mark.col, code, message))
+
         for pattern, code, message in (
             (RAW_HTML, "raw-html", "contains raw HTML ('{m}'); write Markdown, and links as [text](https://...)"),
             (TEMPLATE, "template-syntax", "contains template syntax ('{m}'); write plain text"),
         ):
             for match in pattern.finditer(value):
-                mark = doc.locate_in_text(path, match.start())
                 snippet = value[match.start() : match.start() + 12].split("\n")[0]
-                self.problems.append(Problem(doc.path, mark.line, mark.col, code, message.format(m=snippet)))
+                report(match.start(), code, message.format(m=snippet))
         for match in LINK_TARGET.finditer(value):
             target = match.group(1) if match.group(1) is not None else match.group(2)
             if target and not SAFE_TARGET.match(target):
-                mark = doc.locate_in_text(path, match.start())
-                self.problems.append(
-                    Problem(
-                        doc.path,
-                        mark.line,
-                        mark.col,
-                        "unsafe-link",
-                        f"link to '{target}' is not allowed; use an http(s) address",
-                    )
-                )
+                report(match.start(), "unsafe-link", f"link to '{target}' is not allowed; use an http(s) address")
         for match in CITE.finditer(value):
             ident = match.group(1)
             if ident in refs:
                 yield ident
-                continue
-            if not complete:
-                continue
-            mark = doc.locate_in_text(path, match.start())
-            self.problems.append(
-                Problem(
-                    doc.path,
-                    mark.line,
-                    mark.col,
-                    "unknown-reference",
-                    f"[@{ident}] names neither a fact nor a source{did_you_mean(ident, refs)}",
-                )
-            )
+            elif complete:
+                hint = did_you_mean(ident, refs)
+                report(match.start(), "unknown-reference", f"[@{ident}] names neither a fact nor a source{hint}")
 
 
 def _date_detail(detail: str) -> str:

@@ -8,34 +8,20 @@ copy and polls the fact's page until the new text is served. Prints min / median
 from __future__ import annotations
 
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from tests.test_serve import fetch, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
 FILE = Path("facts") / "basics.yaml"
 PAGE = "facts/basics/"
 ANCHOR = "The rare earth elements are a group of 17 metals"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode())
-    except OSError:
-        return ""
 
 
 def wait_for(url: str, text: str, seconds: float, poll: float = 0.02) -> float:
