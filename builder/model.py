@@ -24,6 +24,12 @@ from pydantic import (
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 URL_PATTERN = r'^https?://[^\s<>"]+$'
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+CITE = re.compile(r"\[@([^\]\s]+)\]")
+"""The citation syntax in prose: [@fact-id] or [@source-id]."""
+PARTIAL_DATE_FIELDS = frozenset({"published", "date"})
+"""Fields that take a date, or only its year and month (the `When` type)."""
+DATE_FIELDS = PARTIAL_DATE_FIELDS | {"as_of", "accessed", "review_by", "until", "updated"}
+"""Every field that takes a date."""
 
 Id = Annotated[
     str,
@@ -484,6 +490,18 @@ class Site(Model):
     story: Story
     labels: Labels = Labels()
     elements: ElementSettings | None = None
+
+
+def sources_cited_in(text: str, facts: dict[str, Fact]) -> set[str]:
+    """The source ids a text cites with [@id]: sources directly, facts through their citations."""
+    found: set[str] = set()
+    for ident in CITE.findall(text):
+        fact = facts.get(ident)
+        if fact is None:
+            found.add(ident)
+        else:
+            found.update(c.source for c in fact.citations)
+    return found
 
 
 CONTENT_TYPES: dict[str, type[Model]] = {

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from .charts import bar_chart
 from .model import (
+    CITE,
     KIND_LABELS,
     STATUS_TEXT,
     Citation,
@@ -30,8 +31,9 @@ from .model import (
     Source,
     SourceKind,
     Status,
+    sources_cited_in,
 )
-from .validate import CITE, LINK_TARGET, SAFE_TARGET
+from .validate import LINK_TARGET, SAFE_TARGET
 
 TEMPLATES = Path(__file__).parent / "templates"
 CITE_RUN = re.compile(r"(?:[ \t]*" + CITE.pattern + r")+")
@@ -201,11 +203,7 @@ class Index:
         for ident, label, citations, texts in labelled:
             sources = {c.source for c in citations}
             for text in texts:
-                for ref in CITE.findall(text):
-                    if ref in self.sources:
-                        sources.add(ref)
-                    elif ref in self.facts:
-                        sources.update(c.source for c in self.facts[ref].citations)
+                sources |= sources_cited_in(text, self.facts) & self.sources.keys()
             for source in sorted(sources):
                 self.cited_by[source].append((label, self.pages[ident], ident))
 

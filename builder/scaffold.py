@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .load import load_file, load_text
-from .model import CONTENT_TYPES, ID_PATTERN, Event, Fact, Model, Question, Source
+from .model import CONTENT_TYPES, DATE_FIELDS, ID_PATTERN, PARTIAL_DATE_FIELDS, Event, Fact, Model, Question, Source
 from .validate import discover
 
 KINDS: dict[str, tuple[str, type[Model]]] = {
@@ -58,8 +58,8 @@ def _describe_field(name: str, info: FieldInfo) -> str:
     text = (info.description or "").strip().replace("\n", " ")
     if isinstance(annotation, type) and issubclass(annotation, StrEnum):
         text = f"{text} One of: {', '.join(m.value for m in annotation)}.".strip()
-    if name in ("as_of", "accessed", "review_by", "until", "updated") or name in ("published", "date"):
-        text = f"{text} {_DATE_HINT}{' (or YYYY-MM, YYYY)' if name in ('published', 'date') else ''}.".strip()
+    if name in DATE_FIELDS:
+        text = f"{text} {_DATE_HINT}{' (or YYYY-MM, YYYY)' if name in PARTIAL_DATE_FIELDS else ''}.".strip()
     return text
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Content, SourceKind
-from .validate import CITE
+from .model import CITE, Content, SourceKind, sources_cited_in
 
 
 def stats(content: Content) -> dict[str, int]:
@@ -13,17 +12,16 @@ def stats(content: Content) -> dict[str, int]:
     for cite in content.all_citations():
         cited.add(cite.source)
         citations += 1
-    in_text = [ident for text in content.prose() for ident in CITE.findall(text)]
-    cited.update(in_text)
-    facts_by_id = {fact.id: fact for fact in content.facts}
-    for ident in in_text:
-        if ident in facts_by_id:
-            cited.update(c.source for c in facts_by_id[ident].citations)
+    facts = {fact.id: fact for fact in content.facts}
+    in_text = 0
+    for text in content.prose():
+        in_text += len(CITE.findall(text))
+        cited |= sources_cited_in(text, facts)
     return {
         "facts": len(content.facts),
         "sources": len(content.sources),
         "questions": len(content.questions),
-        "citations": citations + len(in_text),
+        "citations": citations + in_text,
         "uncited_facts": sum(1 for fact in content.facts if not fact.citations),
         "unused_sources": sum(1 for s in content.sources if s.id not in cited and s.kind is not SourceKind.AGGREGATOR),
         "events": len(content.events),

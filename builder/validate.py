@@ -16,10 +16,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, Path_, load_file
-from .model import CONTENT_TYPES, Content, Model, Site
+from .model import CITE, CONTENT_TYPES, DATE_FIELDS, Content, Model, Site
 from .problems import Problem
 
-CITE = re.compile(r"\[@([^\]\s]+)\]")
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 TEMPLATE = re.compile(r"\{[{%#]")
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?\s*$", re.MULTILINE)
@@ -39,7 +38,6 @@ _TYPE_NAMES = {
     "model_type": "a mapping (key: value lines)",
     "model_attributes_type": "a mapping (key: value lines)",
 }
-_DATE_FIELDS = {"published", "date", "as_of", "accessed", "review_by", "until", "updated"}
 _DATE_ERRORS = {
     "date_type",
     "date_parsing",
@@ -140,7 +138,7 @@ class _Checker:
             )
         elif kind in _TYPE_NAMES:
             self.add(doc, where, "wrong-type", f"{who}: '{name}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}")
-        elif kind in _DATE_ERRORS or (kind == "value_error" and name in _DATE_FIELDS):
+        elif kind in _DATE_ERRORS or (kind == "value_error" and name in DATE_FIELDS):
             detail = str(ctx.get("error", "")) or "expected a date like 2025-06-10"
             self.add(doc, where, "bad-date", f"{who}: '{name}' is '{value}': {_date_detail(detail)}")
         elif kind == "string_pattern_mismatch":
