@@ -12,7 +12,7 @@ from . import build as pipeline
 from .problems import Level, count, format_problems, has_errors
 from .review import format_findings, review
 from .scaffold import KINDS, new_item
-from .schema import write_schemas
+from .schema import SchemaOutError, write_schemas
 from .stats import stats
 from .validate import check
 
@@ -106,7 +106,12 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(f"{key.replace('_', ' '):<{width}}  {value}" for key, value in counts.items()))
         return EXIT_OK
     if args.command == "schema":
-        for path in write_schemas(args.out):
+        try:
+            written = write_schemas(args.out)
+        except SchemaOutError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        for path in written:
             print(path)
         return EXIT_OK
     if args.command == "new":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import ipaddress
 import logging
 import os
 import shutil
@@ -16,7 +17,7 @@ from typing import Any
 from .problems import format_problems, has_errors
 from .render import Rendered, render
 from .validate import Checked, check
-from .write import discard, replace_site, staging_dir
+from .write import SiteDirRefused, SiteWriter, refusal
 
 CONTENT_ENV = "EXPLAINER_CONTENT"
 PREVIEW_ENV = "EXPLAINER_PREVIEW"
@@ -76,6 +77,11 @@ def build(content_dir: Path, site_dir: Path, config_file: Path, fmt: str = "text
     from mkdocs.exceptions import MkDocsException
 
     global _prepared
+    docs_dir = config_file.parent / "docs"
+    reason = refusal(site_dir, {"the content folder": content_dir, "the hand-written pages' folder": docs_dir})
+    if reason:
+        print(f"error: --site-dir {site_dir}: {reason}. Nothing was written. [unsafe-site-dir]", file=sys.stderr)
+        return 2
     prepared = prepare(content_dir)
     if prepared.checked.problems:
         print(prepared.report(fmt), file=sys.stderr)
@@ -84,21 +90,31 @@ def build(content_dir: Path, site_dir: Path, config_file: Path, fmt: str = "text
         return 1
     os.environ[CONTENT_ENV] = str(content_dir)
     _logging(logging.WARNING)
-    staging = staging_dir(site_dir)
     _prepared = prepared
     try:
-        config = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
-        mkdocs_build(config)
-    except (MkDocsException, OSError) as exc:
-        discard(staging)
+        writer = SiteWriter(site_dir)
+        with writer as staging:
+            config = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
+            mkdocs_build(config)
+            writer.publish()
+    except (MkDocsException, OSError, SiteDirRefused) as exc:
         print(f"Build failed: {exc}. {site_dir}/ was left unchanged.", file=sys.stderr)
         return 1
     finally:
         _prepared = None
-    replace_site(staging, site_dir)
     pages = len(prepared.rendered.pages)
     print(f"Built {pages} generated pages into {site_dir}/.", file=sys.stderr)
     return 0
+
+
+def _loopback(host: str) -> bool:
+    """Whether an address only this machine can reach (127.0.0.0/8, ::1 or localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
@@ -108,6 +124,13 @@ def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
     from mkdocs.exceptions import MkDocsException
     from mkdocs.livereload import LiveReloadServer
 
+    host = dev_addr.rsplit(":", 1)[0].strip("[]")
+    if not _loopback(host):
+        print(
+            f"warning: serving on {host}, which other machines can reach; the preview is meant for this "
+            "machine only (use 127.0.0.1)",
+            file=sys.stderr,
+        )
     prepared = prepare(content_dir)
     if prepared.checked.problems:
         print(prepared.report(), file=sys.stderr)

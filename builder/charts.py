@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import matplotlib
 
@@ -33,7 +34,9 @@ def _draw(dataset: Dataset) -> str:
     rows = [row for row in dataset.rows if any(v is not None for v in row.values.values())]
     columns = dataset.columns
     height = max(2.5, 0.42 * len(rows) * max(1, len(columns)) ** 0.5 + 1.2)
-    with plt.rc_context({"svg.hashsalt": dataset.id, "svg.fonttype": "path", "font.size": 9}):
+    # parse_math off: a "$" in a label or title is a dollar sign, never mathtext.
+    settings: Any = {"svg.hashsalt": dataset.id, "svg.fonttype": "path", "font.size": 9, "text.parse_math": False}
+    with plt.rc_context(settings):
         figure, axes = plt.subplots(figsize=(7.2, height), dpi=100)
         bar = 0.8 / len(columns)
         for index, column in enumerate(columns):

@@ -56,6 +56,8 @@ class Document:
     key_marks: dict[Path_, Mark] = field(default_factory=dict)
     broken: set[Path_] = field(default_factory=set)
     """Paths whose value was already reported (bad tag, alias, impossible date) and read as null."""
+    folder: str = ""
+    """The content folder the file is in ('facts', 'sources' ...), or '' for site.yaml."""
 
     def is_broken(self, path: Path_) -> bool:
         return any(path[:n] in self.broken for n in range(len(path) + 1))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -37,12 +37,15 @@ Id = Annotated[
     Field(description="Lower-case words joined by hyphens, unique across the whole content."),
 ]
 Ref = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+NOT_BLANK = r"\S"
+"""Text must hold something besides white space."""
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NOT_BLANK)]
 Markdown = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=20000),
+    StringConstraints(min_length=1, max_length=20000, pattern=NOT_BLANK),
     Field(json_schema_extra={"format": "markdown"}),
 ]
+"""Editor Markdown: no raw HTML, no attribute syntax; links to http(s) addresses or this site."""
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
 
 
@@ -383,7 +386,7 @@ class Column(Model):
 
 class Row(Model):
     label: Text
-    values: dict[str, float | None]
+    values: dict[str, Annotated[float, Field(allow_inf_nan=False)] | None]
     """One number per column id (null where not known)."""
     note: Text | None = None
 
@@ -490,6 +493,39 @@ class Site(Model):
     story: Story
     labels: Labels = Labels()
     elements: ElementSettings | None = None
+
+
+def markdown_fields(cls: type[BaseModel]) -> frozenset[tuple[str, ...]]:
+    """Where the fields of `cls` that hold editor Markdown are ('*' stands for any list index)."""
+    found: set[tuple[str, ...]] = set()
+    for name, info in cls.model_fields.items():
+        if _is_markdown(info.json_schema_extra) or any(
+            _is_markdown(getattr(meta, "json_schema_extra", None))
+            for arg in get_args(info.annotation)
+            for meta in getattr(arg, "__metadata__", ())
+        ):
+            found.add((name,))
+            continue
+        inner, listed = _nested_model(info.annotation)
+        if inner is not None:
+            found.update((name, *(("*",) if listed else ()), *sub) for sub in markdown_fields(inner))
+    return frozenset(found)
+
+
+def _is_markdown(extra: Any) -> bool:
+    return isinstance(extra, dict) and extra.get("format") == "markdown"
+
+
+def _nested_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model inside an annotation (Model, Model | None, list[Model]), and whether it is a list."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    listed = get_origin(annotation) is list
+    for arg in get_args(annotation):
+        inner, inner_listed = _nested_model(arg)
+        if inner is not None:
+            return inner, listed or inner_listed
+    return None, False
 
 
 def sources_cited_in(text: str, facts: dict[str, Fact]) -> set[str]:

@@ -43,6 +43,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "raw-html": (Level.ERROR, "Text contains raw HTML, which could run in a reader's browser."),
     "unsafe-link": (Level.ERROR, "A Markdown link points somewhere other than http(s) or the site."),
     "template-syntax": (Level.ERROR, "Text contains template syntax ({{ ... }} or {% ... %})."),
+    "attribute-syntax": (Level.ERROR, "Text contains attribute syntax ({: ...}), which would set HTML attributes."),
+    "unsafe-markup": (Level.ERROR, "Markdown that makes an element the page does not allow (a heading, a rule)."),
     # across items
     "duplicate-id": (Level.ERROR, "Two items share an id."),
     "unknown-source": (Level.ERROR, "A citation names a source that does not exist."),
@@ -54,17 +56,41 @@ CODES: dict[str, tuple[Level, str]] = {
     "unknown-column": (Level.ERROR, "A dataset row has a value for a column it does not define."),
     "unknown-reference": (Level.ERROR, "A [@id] citation in text names neither a fact nor a source."),
     "cites-aggregator": (Level.ERROR, "An aggregator or republisher is cited as evidence."),
+    "reserved-id": (
+        Level.ERROR,
+        "An id would replace a page the builder generates (a topic or question called 'index').",
+    ),
+    "duplicate-label": (Level.ERROR, "Two navigation labels are the same, so one entry would hide the other."),
+    # output limits
+    "more-errors": (Level.ERROR, "A file has more problems than are listed; the rest are counted."),
+    "more-warnings": (Level.WARNING, "A file has more warnings than are listed; the rest are counted."),
     "unused-source": (Level.WARNING, "A source is never cited."),
 }
 
 
+MAX_MESSAGE = 400
+"""Characters of a message shown at most: echoed values are cut so that each problem stays readable."""
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Text made safe for one line of output: control characters escaped, cut at `limit` characters."""
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One problem, always on one line: file and message have control characters escaped."""
+
     file: str
     line: int
     col: int
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "file", one_line(self.file, 1000))
+        object.__setattr__(self, "message", one_line(self.message))
 
     @property
     def level(self) -> Level:

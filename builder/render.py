@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -16,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .charts import bar_chart
+from .markup import Prose, inert, preformatted
 from .model import (
     CITE,
     KIND_LABELS,
@@ -33,7 +34,6 @@ from .model import (
     Status,
     sources_cited_in,
 )
-from .validate import LINK_TARGET, SAFE_TARGET
 
 TEMPLATES = Path(__file__).parent / "templates"
 CITE_RUN = re.compile(r"(?:[ \t]*" + CITE.pattern + r")+")
@@ -66,51 +66,52 @@ def page_url(src: str) -> str:
     return stem + "/"
 
 
-def href(from_src: str, to_src: str, anchor: str | None = None) -> str:
-    """A relative link, as it works in the built site, from one page to another."""
+def href(from_src: str, to_src: str, anchor: str | None = None) -> Markup:
+    """A relative link, as it works in the built site, from one page to another (made of ids: markup-safe)."""
     base = page_url(from_src) or "."
     target = page_url(to_src)
     rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
     rel = "./" if rel == "." else rel + "/"
-    return rel + (f"#{anchor}" if anchor else "")
+    return Markup(rel + (f"#{anchor}" if anchor else ""))
 
 
-def md_link(from_src: str, to_src: str, anchor: str | None = None) -> str:
-    """A relative link to a page's Markdown source, which MkDocs checks and rewrites."""
+def md_link(from_src: str, to_src: str, anchor: str | None = None) -> Markup:
+    """A relative link to a page's Markdown source, which MkDocs checks and rewrites (made of ids)."""
     rel = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
-    return rel + (f"#{anchor}" if anchor else "")
+    return Markup(rel + (f"#{anchor}" if anchor else ""))
 
 
-def plain(text: str) -> Markup:
-    """Text for inside inline HTML in a Markdown page: HTML-escaped, and Markdown-inert."""
-    escaped = str(escape(text))
-    for char, entity in (
-        ("\\", "&#92;"),
-        ("*", "&#42;"),
-        ("_", "&#95;"),
-        ("`", "&#96;"),
-        ("[", "&#91;"),
-        ("]", "&#93;"),
-    ):
-        escaped = escaped.replace(char, entity)
-    return Markup(escaped)
+def plain(text: str | None) -> Markup:
+    """Plain text for a Markdown page: HTML-escaped and Markdown-inert (the templates' default for every value)."""
+    return inert(text or "")
 
 
-def summary(text: str, limit: int = 160) -> str:
-    """Plain text from editor Markdown: citations and markup removed, shortened at a word."""
-    text = CITE.sub("", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`]", "", " ".join(text.split())).replace(" .", ".").replace(" ,", ",")
-    # Typographic quotes: the theme writes descriptions into attributes without escaping them.
-    text = re.sub(r'"([^"]*)"', "“\\1”", text).replace('"', "”")
+_INERT = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+"""Text that no Markdown or HTML reading can act on: ids, numbers, single words."""
+
+
+def _finalize(value: Any) -> Any:
+    """Every {{ value }} in a template: generator markup passes, ids and numbers pass, any other text is inert."""
+    if isinstance(value, Markup) or value is None:
+        return value
+    text = str(value)
+    return Markup(text) if _INERT.match(text) else inert(text)
+
+
+def front_matter(**meta: str | None) -> str:
+    """A page's YAML front matter, written by the YAML serialiser (never by string templating)."""
+    values = {key: value for key, value in meta.items() if value}
+    if not values:
+        return ""
+    return "---\n" + yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """Text cut at a word to at most `limit` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text
-
-
-def meta(text: str, limit: int = 160) -> Markup:
-    """A YAML front-matter value (quoted) from editor Markdown."""
-    return Markup(json.dumps(summary(text, limit), ensure_ascii=False))
 
 
 def cite_this(site: Any, src: str, anchor: str | None, title: str, as_of: dt.date) -> dict[str, str]:
@@ -207,7 +208,7 @@ class Index:
             for source in sorted(sources):
                 self.cited_by[source].append((label, self.pages[ident], ident))
 
-    def link(self, from_src: str, ident: str) -> str:
+    def link(self, from_src: str, ident: str) -> Markup:
         """A Markdown link from a page to the item with this id."""
         page = self.pages[ident]
         return md_link(from_src, page, None if page.startswith("questions/") else ident)
@@ -216,9 +217,10 @@ class Index:
 class References:
     """The numbered reference list of one page, filled in as citations are rendered."""
 
-    def __init__(self, index: Index, src: str) -> None:
+    def __init__(self, index: Index, src: str, prose_html: Prose) -> None:
         self.index = index
         self.src = src
+        self.prose_html = prose_html
         self.numbers: dict[str, int] = {}
         self.quotes: dict[str, list[Citation]] = defaultdict(list)
         self.tips = 0
@@ -232,7 +234,7 @@ class References:
         number = self.number(cite.source)
         source = self.index.sources[cite.source]
         self.tips += 1
-        tip = f"cite-{self.tips}"
+        tip = f"cite_{self.tips}"
         parts = [f'<small class="cite-src">{plain(source.publisher)}, {plain(format_date(source.published))}: ']
         parts.append(f"<cite>{plain(source.title)}</cite></small>")
         for each in (cite, *more):
@@ -246,7 +248,7 @@ class References:
             if each.locator:
                 parts.append(f' <small class="cite-locator" data-search-exclude>({plain(each.locator)})</small>')
         return Markup(
-            f'<span class="cite" data-search-exclude><a class="cite-ref" href="#ref-{number}" aria-describedby="{tip}">'
+            f'<span class="cite" data-search-exclude><a class="cite-ref" href="#ref_{number}" aria-describedby="{tip}">'
             f"&#91;{number}&#93;</a>"
             f'<span class="cite-tip" role="tooltip" id="{tip}">{"".join(parts)}</span></span>'
         )
@@ -269,32 +271,43 @@ class References:
             by_source.setdefault(cite.source, []).append(cite)
         return Markup("").join(self.marker(*group) for group in by_source.values())
 
-    def prose(self, text: str | None) -> Markup:
-        """Editor Markdown, made safe, with [@id] turned into citation markers."""
+    def prose(self, text: str | None, cite: list[Citation] | None = None, lead: str | None = None) -> Markup:
+        """Editor Markdown as sanitised, Markdown-inert HTML blocks, with [@id] turned into citation markers.
+
+        `cite`: the claim's own citations, whose markers close its last paragraph;
+        `lead`: a label, in bold, that opens its first paragraph.
+        """
         if not text:
             return Markup("")
-        safe = text.replace("&", "&amp;").replace("<", "&lt;")
-        safe = re.sub(r"&amp;(#?\w+;)", r"&\1", safe)
+        result = self.prose_html.html(text, self._cite_run, CITE_RUN)
+        if lead and result.startswith("<p>"):
+            result = Markup("<p><strong>") + plain(lead) + Markup("</strong> ") + result[len("<p>") :]
+        if cite:
+            markers = self.markers(cite)
+            if result.endswith("</p>"):
+                result = result[: -len("</p>")] + markers + Markup("</p>")
+            else:
+                result += markers
+        return Markup(result)
 
-        def neutralise(match: re.Match[str]) -> str:
-            target = match.group(1) if match.group(1) is not None else match.group(2)
-            return match.group(0) if not target or SAFE_TARGET.match(target) else match.group(0).replace(target, "#")
+    def inline(self, text: str | None) -> Markup:
+        """Editor Markdown for a line of running text: a single paragraph is given without its <p>."""
+        result = self.prose(text)
+        if result.startswith("<p>") and result.endswith("</p>") and result.count("<p>") == 1:
+            return Markup(result[len("<p>") : -len("</p>")])
+        return result
 
-        safe = LINK_TARGET.sub(neutralise, safe)
-
-        def cite(match: re.Match[str]) -> str:
-            """A run of [@id] citations becomes one marker per source, in order of first mention."""
-            citations: list[Citation] = []
-            for ident in CITE.findall(match.group(0)):
-                if ident in self.index.facts:
-                    if ident not in self.facts:
-                        self.facts.append(ident)
-                    citations.extend(self.index.facts[ident].citations)
-                elif ident in self.index.sources:
-                    citations.append(Citation(source=ident))
-            return str(self.markers(citations))
-
-        return Markup(CITE_RUN.sub(cite, safe))
+    def _cite_run(self, run: str) -> str:
+        """A run of [@id] citations becomes one marker per source, in order of first mention."""
+        citations: list[Citation] = []
+        for ident in CITE.findall(run):
+            if ident in self.index.facts:
+                if ident not in self.facts:
+                    self.facts.append(ident)
+                citations.extend(self.index.facts[ident].citations)
+            elif ident in self.index.sources:
+                citations.append(Citation(source=ident))
+        return str(self.markers(citations))
 
     def entries(self) -> list[dict[str, Any]]:
         result = []
@@ -316,10 +329,15 @@ class References:
 
 @functools.cache
 def _environment() -> Environment:
-    """The templates' environment, made once per process so that templates compile once."""
+    """The templates' environment, made once per process so that templates compile once.
+
+    Every value a template prints passes through `_finalize`: escaped for HTML and inert for Markdown
+    unless it is generator markup (Markup) already.
+    """
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
+        finalize=_finalize,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -327,8 +345,8 @@ def _environment() -> Environment:
     )
     env.filters["date"] = format_date
     env.filters["plain"] = plain
-    env.filters["meta"] = meta
-    env.filters["summary"] = summary
+    env.filters["shorten"] = shorten
+    env.filters["preformatted"] = preformatted
     return env
 
 
@@ -349,13 +367,18 @@ def _status(status: Status) -> dict[str, str]:
 def render(content: Content) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder."""
     env = _environment()
+    prose = Prose()
     index = Index.of(content)
     site = content.site
     pages: dict[str, str] = {}
 
-    def page(src: str, template: str, **context: Any) -> None:
-        refs = References(index, src)
-        pages[src] = env.get_template(template).render(
+    def text(markdown_text: str | None) -> str:
+        """Plain text of editor Markdown, without citations: for descriptions and alt text."""
+        return prose.text(CITE_RUN.sub("", markdown_text or ""))
+
+    def page(src: str, template: str, title: str | None, description: str, **context: Any) -> None:
+        refs = References(index, src, prose)
+        body = env.get_template(template).render(
             site=site,
             content=content,
             index=index,
@@ -367,8 +390,10 @@ def render(content: Content) -> Rendered:
             cite_this=lambda page_src, anchor, title, as_of: cite_this(site, page_src, anchor, title, as_of),
             status=_status,
             kinds=KIND_LABELS,
+            text=text,
             **context,
         )
+        pages[src] = front_matter(title=title, description=shorten(description)) + body
 
     topics = {t.id: t for t in site.topics}
     by_topic: dict[str, list[Fact]] = defaultdict(list)
@@ -378,32 +403,87 @@ def render(content: Content) -> Rendered:
         for other in fact.topics[1:]:
             also[other].append(fact)
 
-    page("index.md", "story.md.j2", coverage=_coverage(content))
-    page("questions/index.md", "questions.md.j2")
+    labels, name = site.labels, site.title
+    page("index.md", "story.md.j2", None, site.description, coverage=_coverage(content))
+    page(
+        "questions/index.md",
+        "questions.md.j2",
+        labels.questions,
+        f"Questions readers ask about {name}, each with a short answer first and a cited answer after it.",
+    )
     for question in content.questions:
-        page(f"questions/{question.id}.md", "question.md.j2", question=question)
-    page("facts/index.md", "facts.md.j2", by_topic=by_topic)
+        page(
+            f"questions/{question.id}.md",
+            "question.md.j2",
+            question.question,
+            text(question.short_answer),
+            question=question,
+        )
+    page(
+        "facts/index.md",
+        "facts.md.j2",
+        labels.facts,
+        f"Every checked fact in {name}, by topic, with its sources and status.",
+        by_topic=by_topic,
+    )
     for topic in site.topics:
-        page(f"facts/{topic.id}.md", "topic.md.j2", topic=topic, facts=by_topic[topic.id], also=also[topic.id])
+        page(
+            f"facts/{topic.id}.md",
+            "topic.md.j2",
+            topic.label,
+            text(topic.description) or topic.label,
+            topic=topic,
+            facts=by_topic[topic.id],
+            also=also[topic.id],
+        )
     if content.events:
-        page("timeline.md", "timeline.md.j2", events=sorted(content.events, key=lambda e: (e.date, e.id)))
+        events = sorted(content.events, key=lambda e: (e.date, e.id))
+        page("timeline.md", "timeline.md.j2", labels.timeline, f"A dated, cited timeline of {name}.", events=events)
     if content.elements:
-        page("elements.md", "elements.md.j2", elements=sorted(content.elements, key=lambda e: e.atomic_number))
+        page(
+            "elements.md",
+            "elements.md.j2",
+            site.elements.title if site.elements else labels.elements,
+            f"The elements covered by {name}: classification, uses and export controls.",
+            elements=sorted(content.elements, key=lambda e: e.atomic_number),
+        )
     if content.people:
-        page("people.md", "people.md.j2", people=sorted(content.people, key=lambda p: p.name))
+        page(
+            "people.md",
+            "people.md.j2",
+            labels.people,
+            f"People and organisations quoted or named in {name}, with the roles they held.",
+            people=sorted(content.people, key=lambda p: p.name),
+        )
     assets: dict[str, str] = {}
     if content.datasets:
         charts = {d.id: f"{d.id}.svg" for d in content.datasets if d.chart == "bar"}
         for dataset in content.datasets:
             if dataset.id in charts:
                 assets[f"data/{charts[dataset.id]}"] = bar_chart(dataset)
-        page("data.md", "data.md.j2", charts=charts)
-    page("sources.md", "sources.md.j2", sources=sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id)))
+        page("data.md", "data.md.j2", labels.data, f"Sourced data behind {name}, as tables.", charts=charts)
+    page(
+        "sources.md",
+        "sources.md.j2",
+        labels.sources,
+        f"Every source cited in {name}, with the facts and questions that cite it.",
+        sources=sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id)),
+    )
     if content.corrections:
-        page("corrections.md", "corrections.md.j2")
-    page("method.md", "method.md.j2", statuses=[_status(s) for s in Status])
+        page(
+            "corrections.md",
+            "corrections.md.j2",
+            labels.corrections,
+            f"Claims in coverage of {name} that are wrong, what is correct, and the evidence.",
+        )
+    page(
+        "method.md",
+        "method.md.j2",
+        labels.method,
+        f"How {name} checks facts, and what each status means.",
+        statuses=[_status(s) for s in Status],
+    )
 
-    labels = site.labels
     nav: list[Any] = [
         {labels.home: "index.md"},
         {labels.questions: "questions/index.md"},

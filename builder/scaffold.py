@@ -129,7 +129,7 @@ def find_id(content_dir: Path, ident: str) -> str | None:
 
     Files that cannot be read as YAML are searched as text, so that a broken file never hides an id.
     """
-    files, _ = discover(content_dir)
+    files, _, _ = discover(content_dir)
     line_pattern = re.compile(rf"""^[ -]*id:\s*["']?{re.escape(ident)}["']?\s*(?:#.*)?$""")
     for file in files:
         relative = file.relative_to(content_dir)
@@ -177,6 +177,10 @@ def new_item(content_dir: Path, kind: str, ident: str, file_name: str | None = N
     file = target_file(content_dir, folder, file_name)
     display = file.as_posix()
     item = skeleton(kind, ident)
+    if file.is_symlink() or (file.exists() and not file.is_file()):
+        return Scaffolded(
+            False, f"{display} is not a regular file (a link, folder, pipe or device); choose another --file"
+        )
     if file.exists():
         try:
             raw = file.read_bytes()

@@ -25,8 +25,17 @@ def schemas() -> dict[str, dict[str, Any]]:
     return result
 
 
+class SchemaOutError(Exception):
+    """--out names something that is not a folder the schemas can be written into."""
+
+
 def write_schemas(out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise SchemaOutError(f"--out {out}: is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SchemaOutError(f"--out {out}: cannot create the folder: {exc.strerror}") from exc
     written = []
     for name, schema in schemas().items():
         path = out / name

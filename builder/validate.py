@@ -7,7 +7,9 @@ and the full list of problems.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +18,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, Path_, load_file
-from .model import CITE, CONTENT_TYPES, DATE_FIELDS, Content, Model, Site
-from .problems import Problem
+from .markup import ATTRIBUTE_SYNTAX, Prose
+from .model import CITE, CONTENT_TYPES, DATE_FIELDS, Content, Labels, Model, Site, markdown_fields
+from .problems import Level, Problem
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
-TEMPLATE = re.compile(r"\{[{%#]")
-LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?\s*$", re.MULTILINE)
-SAFE_TARGET = re.compile(r"^(https?://|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+"""Only for a friendlier message: raw HTML never reaches a page (markup.py shows it as text)."""
+TEMPLATE = re.compile(r"\{[{%]")
 
 _TYPE_NAMES = {
     "string_type": "text",
@@ -97,6 +99,7 @@ class Checked:
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.prose = Prose()
 
     def add(self, doc: Document, path: Path_, code: str, message: str, key: bool = False) -> None:
         mark = doc.mark(path, key=key)
@@ -161,7 +164,9 @@ class _Checker:
             self.add(doc, where, "bad-value", f"{who}: '{name}': {error['msg']}")
 
     def pattern_error(self, doc: Document, where: Path_, who: str, name: str, value: str) -> None:
-        if name in ("url", "archive_url"):
+        if not value.strip():
+            self.add(doc, where, "empty-value", f"{who}: '{name}' needs some text, not only spaces")
+        elif name in ("url", "archive_url"):
             self.add(doc, where, "bad-url", f"{who}: '{name}' is '{value}', not an http:// or https:// address")
         elif name in ("id", "source", "speaker", "event") or isinstance(where[-1], int):
             self.add(doc, where, "bad-id", f"{who}: '{value}' is not an id: use lower-case words joined by hyphens")
@@ -170,8 +175,10 @@ class _Checker:
 
     # --- text in any field -----------------------------------------------------------------
 
-    def text(self, doc: Document, path: Path_, value: str, refs: dict[str, str], complete: bool) -> Iterator[str]:
-        """Check one string for unsafe or broken markup; yield the ids it cites with [@id]."""
+    def text(
+        self, doc: Document, path: Path_, value: str, refs: dict[str, str], complete: bool, markdown: bool
+    ) -> Iterator[str]:
+        """Check one string for markup that would not reach the page as written; yield the ids it cites."""
 
         def report(offset: int, code: str, message: str) -> None:
             mark = doc.locate_in_text(path, offset)
@@ -184,10 +191,13 @@ class _Checker:
             for match in pattern.finditer(value):
                 snippet = value[match.start() : match.start() + 12].split("\n")[0]
                 report(match.start(), code, message.format(m=snippet))
-        for match in LINK_TARGET.finditer(value):
-            target = match.group(1) if match.group(1) is not None else match.group(2)
-            if target and not SAFE_TARGET.match(target):
-                report(match.start(), "unsafe-link", f"link to '{target}' is not allowed; use an http(s) address")
+        if markdown:
+            for refusal in self.prose.audit(value):
+                report(refusal.offset, refusal.code, refusal.message)
+        else:
+            for match in ATTRIBUTE_SYNTAX.finditer(value):
+                snippet = value[match.start() : match.start() + 16].split("\n")[0]
+                report(match.start(), "attribute-syntax", f"contains attribute syntax ('{snippet}'); write plain text")
         for match in CITE.finditer(value):
             ident = match.group(1)
             if ident in refs:
@@ -238,18 +248,40 @@ def _walk_strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
             yield from _walk_strings(sub, (*path, index))
 
 
-def discover(content_dir: Path) -> tuple[list[Path], list[Path]]:
-    """The YAML files the builder reads, and other YAML files found (which it does not)."""
-    read, other = [], []
-    for file in sorted(content_dir.rglob("*")):
-        if file.suffix not in (".yaml", ".yml") or not file.is_file():
-            continue
-        relative = file.relative_to(content_dir)
-        if relative.parts == ("site.yaml",) or (len(relative.parts) == 2 and relative.parts[0] in CONTENT_TYPES):
-            read.append(file)
-        else:
-            other.append(file)
-    return read, other
+def discover(content_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """The YAML files the builder reads, other YAML files found (which it does not read), and entries it refuses.
+
+    Symbolic links are never followed (a link could pull in any file on the machine), and anything
+    named like YAML that is not a regular file (a folder, a pipe, a device) is refused with a reason.
+    """
+    read: list[Path] = []
+    other: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+    for folder, dirs, names in os.walk(content_dir, followlinks=False):
+        base = Path(folder)
+        for name in sorted(dirs):
+            entry = base / name
+            if entry.is_symlink():
+                refused.append((entry, "is a symbolic link to a folder; the builder does not follow links"))
+            elif entry.suffix in (".yaml", ".yml"):
+                refused.append((entry, "is a folder, not a YAML file"))
+        dirs[:] = sorted(d for d in dirs if not (base / d).is_symlink())
+        for name in sorted(names):
+            file = base / name
+            if file.suffix not in (".yaml", ".yml"):
+                continue
+            if file.is_symlink():
+                refused.append((file, "is a symbolic link; content files must be regular files in the content folder"))
+                continue
+            if not stat.S_ISREG(file.lstat().st_mode):
+                refused.append((file, "is not a regular file (a pipe, socket or device)"))
+                continue
+            relative = file.relative_to(content_dir)
+            if relative.parts == ("site.yaml",) or (len(relative.parts) == 2 and relative.parts[0] in CONTENT_TYPES):
+                read.append(file)
+            else:
+                other.append(file)
+    return sorted(read), sorted(other), sorted(refused)
 
 
 def check(content_dir: Path, display_root: Path | None = None) -> Checked:
@@ -265,7 +297,12 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
 
     if not content_dir.is_dir():
         return Checked([Problem(display(content_dir), 1, 1, "missing-site", "content folder not found")], 0)
-    files, others = discover(content_dir)
+    if content_dir.name in CONTENT_TYPES and not (content_dir / "site.yaml").exists():
+        message = f"this is a '{content_dir.name}' folder: --content takes the folder that holds site.yaml"
+        return Checked([Problem(display(content_dir), 1, 1, "missing-site", message)], 0)
+    files, others, refused = discover(content_dir)
+    for entry, reason in refused:
+        checker.problems.append(Problem(display(entry), 1, 1, "unreadable-file", reason))
     for file in others:
         checker.problems.append(
             Problem(
@@ -281,6 +318,8 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
         doc, problems = load_file(file, display(file))
         checker.problems.extend(problems)
         if doc is not None:
+            parts = file.relative_to(content_dir).parts
+            doc.folder = parts[0] if len(parts) == 2 else ""
             docs.append(doc)
     # A file that could not be read hides its ids: references to them would be reported wrongly.
     complete = len(docs) == len(files)
@@ -290,11 +329,12 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
     raw_ids: dict[str, tuple[str, Document, Path_]] = {}
     site_seen = False
     for doc in docs:
-        folder = Path(doc.path).parent.name
+        folder = doc.folder
         if _is_site(doc):
             site_seen = True
             if isinstance(doc.data, dict):
                 site = checker.item("site settings", Site, doc, ())
+                _site_names(checker, doc)
             else:
                 checker.add(doc, (), "wrong-type", f"site.yaml should be a mapping, not {_describe(doc.data)}")
             continue
@@ -325,6 +365,8 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
                     )
                 else:
                     raw_ids[ident] = (kind, doc, path)
+                if kind == "question" and ident in RESERVED_PAGES:
+                    checker.add(doc, (*path, "id"), "reserved-id", _reserved(kind, ident))
             model = checker.item(kind, cls, doc, path)
             if model is not None:
                 items.append(Item(kind, model, doc, path))
@@ -334,13 +376,80 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
         )
 
     _cross_check(checker, docs, raw_ids, complete)
+    checker.problems = limit_per_file(checker.problems)
     content = None
     if site is not None and not any(p.level.value == "error" for p in checker.problems):
         grouped: dict[str, list[Model]] = {name: [] for name in CONTENT_TYPES}
         for item in items:
-            grouped[Path(item.doc.path).parent.name].append(item.model)
+            grouped[item.doc.folder].append(item.model)
         content = Content.model_validate({"site": site, **grouped})
     return Checked(sorted(set(checker.problems)), len(files), content, items)
+
+
+RESERVED_PAGES = frozenset({"index"})
+"""Ids that would name a generated page over another: a topic or question called 'index'."""
+MAX_PROBLEMS_PER_FILE = 50
+
+
+def _reserved(kind: str, ident: str) -> str:
+    return f"{kind} id '{ident}' is reserved: it would replace a generated page; choose another id"
+
+
+def _site_names(checker: _Checker, doc: Document) -> None:
+    """Topic ids unique and not reserved; navigation labels distinct (each names one entry)."""
+    seen: dict[str, int] = {}
+    for index, topic in enumerate(doc.data.get("topics") or [] if isinstance(doc.data.get("topics"), list) else []):
+        ident = topic.get("id") if isinstance(topic, dict) else None
+        if not isinstance(ident, str):
+            continue
+        where: Path_ = ("topics", index, "id")
+        if ident in seen:
+            first = doc.mark(("topics", seen[ident], "id"))
+            checker.add(doc, where, "duplicate-id", f"duplicate topic id '{ident}' (first at line {first.line})")
+        else:
+            seen[ident] = index
+        if ident in RESERVED_PAGES:
+            checker.add(doc, where, "reserved-id", _reserved("topic", ident))
+    given = doc.data.get("labels")
+    if not isinstance(given, dict):
+        return
+    labels = {**Labels().model_dump(), **{k: v for k, v in given.items() if isinstance(v, str)}}
+    owners: dict[str, str] = {}
+    for key, label in labels.items():
+        if label in owners and (key in given or owners[label] in given):
+            where = ("labels", key if key in given else owners[label])
+            checker.add(
+                doc,
+                where,
+                "duplicate-label",
+                f"labels '{owners[label]}' and '{key}' are both '{label}': each navigation entry needs its own label",
+            )
+        owners.setdefault(label, key)
+
+
+def limit_per_file(problems: list[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """At most `limit` problems per file, then one line saying how many more there are."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in sorted(set(problems)):
+        by_file.setdefault(problem.file, []).append(problem)
+    kept: list[Problem] = []
+    for listed in by_file.values():
+        kept.extend(listed[:limit])
+        rest = listed[limit:]
+        if rest:
+            errors = sum(1 for p in rest if p.level is Level.ERROR)
+            code = "more-errors" if errors else "more-warnings"
+            kept.append(
+                Problem(
+                    rest[0].file,
+                    rest[0].line,
+                    rest[0].col,
+                    code,
+                    f"{len(rest):,} more problems in this file from here on ({errors:,} errors) are not listed; "
+                    "fix the ones above and check again",
+                )
+            )
+    return kept
 
 
 REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
@@ -440,8 +549,10 @@ def _cross_check(
 
     refs = {i: k for i, (k, _, _) in raw_ids.items() if k in ("fact", "source")}
     for doc in docs:
+        prose_fields = _prose_fields(doc)
         for path, value in _walk_strings(doc.data, ()):
-            for ident in checker.text(doc, path, value, refs, complete):
+            markdown = _pattern(path[0 if _is_site(doc) else 1 :]) in prose_fields
+            for ident in checker.text(doc, path, value, refs, complete, markdown):
                 if refs[ident] == "source":
                     cited.add(ident)
                 else:
@@ -452,8 +563,17 @@ def _cross_check(
             checker.add(doc, (*path, "id"), "unused-source", f"source '{ident}' is never cited")
 
 
+def _prose_fields(doc: Document) -> frozenset[tuple[str, ...]]:
+    return markdown_fields(Site if _is_site(doc) else CONTENT_TYPES[doc.folder])
+
+
+def _pattern(path: Path_) -> tuple[str, ...]:
+    """A value's path with list indexes as '*', to compare with the model's field paths."""
+    return tuple("*" if isinstance(part, int) else part for part in path)
+
+
 def _is_site(doc: Document) -> bool:
-    return Path(doc.path).name == "site.yaml" and Path(doc.path).parent.name not in CONTENT_TYPES
+    return doc.folder == ""
 
 
 def _get(doc: Document, path: Path_, key: str) -> Any:

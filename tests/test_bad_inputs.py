@@ -53,7 +53,7 @@ FILE_CASES: dict[str, tuple[str, str]] = {
     "custom-local-tag": ("facts", "2:10: error: the YAML tag '!secret' is not accepted; write plain values [yaml-tag]"),
     "data-markdown-link": (
         "facts",
-        "3:29: error: link to 'data:text/html;base64,PHNjcmlwdD4=' is not allowed; use an http(s) address [unsafe-link]",
+        "3:31: error: the address 'data:text/html;base64,PHNjcmlwdD4=' uses 'data:', which is not allowed; use an http(s) address [unsafe-link]",
     ),
     "date-as-words": (
         "facts",
@@ -86,11 +86,11 @@ FILE_CASES: dict[str, tuple[str, str]] = {
     ),
     "javascript-markdown-link": (
         "facts",
-        "3:29: error: link to 'javascript:alert(1' is not allowed; use an http(s) address [unsafe-link]",
+        "3:31: error: the address 'javascript:alert(1)' uses 'javascript:', which is not allowed; use an http(s) address [unsafe-link]",
     ),
     "javascript-reference-link": (
         "facts",
-        "5:5: error: link to 'javascript:alert(1)' is not allowed; use an http(s) address [unsafe-link]",
+        "6:10: error: the address 'javascript:alert(1)' uses 'javascript:', which is not allowed; use an http(s) address [unsafe-link]",
     ),
     "list-where-mapping-belongs": (
         "facts",
@@ -140,7 +140,7 @@ FILE_CASES: dict[str, tuple[str, str]] = {
     "tab-indentation": ("facts", "2:1: error: a tab character is not allowed here; indent with spaces [yaml-syntax]"),
     "template-comment": (
         "facts",
-        "3:22: error: contains template syntax ('{# hidden #}'); write plain text [template-syntax]",
+        "3:22: error: contains attribute syntax ('{# hidden #} was'); write plain text [attribute-syntax]",
     ),
     "template-expression": (
         "facts",
@@ -357,4 +357,4 @@ def test_failed_build_leaves_previous_site_byte_identical(tmp_path: Path) -> Non
         assert f"{site}/ was left unchanged" in result.stderr
         assert tree_digest(site) == before
         broken.unlink()
-    assert not any(p.name.startswith(".site") for p in tmp_path.iterdir()), "no staging folder left behind"
+    assert not any(p.name.startswith(".site.") and p.is_dir() for p in tmp_path.iterdir()), "no staging folder left behind"

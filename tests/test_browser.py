@@ -123,8 +123,8 @@ def test_hover_and_focus_reveal_source_and_quote(page: Page, server: str) -> Non
     cite.locator(".cite-ref").focus()
     expect(tip).to_be_visible()
     cite.locator(".cite-ref").click()
-    page.wait_for_url("**/facts/basics/#ref-1")
-    expect(page.locator("li#ref-1")).to_contain_text("Annual summary of test metals")
+    page.wait_for_url("**/facts/basics/#ref_1")
+    expect(page.locator("li#ref_1")).to_contain_text("Annual summary of test metals")
 
 
 PAGE_TYPES = [

@@ -99,10 +99,10 @@ def test_citation_marker_carries_source_and_quote(site: Path) -> None:
     page = (site / "facts" / "basics" / "index.html").read_text()
     marker = re.search(r'<span class="cite" data-search-exclude>(.*?)</span></span>', page)
     assert marker is not None
-    assert 'href="#ref-1"' in marker.group(1)
+    assert 'href="#ref_1"' in marker.group(1)
     assert '<q class="cite-quote" data-search-exclude>output was 100 t</q>' in marker.group(1)
     assert "Test Survey, January 2025: <cite>Annual summary of test metals</cite>" in marker.group(1)
-    assert '<li id="ref-1" value="1">Ada Example.' in page
+    assert '<li id="ref_1" value="1">Ada Example.' in page
 
 
 def test_sources_page_lists_what_cites_each_source(site: Path) -> None:

@@ -48,7 +48,7 @@ def test_new_fact_is_flagged_field_by_field(content: Path) -> None:
         "'single-source', 'secondary-only', 'reported-denied', 'disputed' or 'corrected' [bad-value]",
         "content/facts/basics.yaml:49:10: error: fact 'fresh-fact': 'as_of' is '': expected a date like 2025-06-10 [bad-date]",
         "content/facts/basics.yaml:51:11: error: fact 'fresh-fact': 'topics' needs at least one item [empty-value]",
-        "content/facts/basics.yaml:54:15: error: fact 'fresh-fact': '' is not an id: use lower-case words joined by hyphens [bad-id]",
+        "content/facts/basics.yaml:54:15: error: fact 'fresh-fact': 'source' needs some text, not only spaces [empty-value]",
         "content/facts/basics.yaml:54:15: error: fact 'fresh-fact' cites unknown source '' [unknown-source]",
     ]
 

@@ -61,7 +61,7 @@ def test_every_problem_reported_at_once(content: Path) -> None:
         "content/facts/bad.yaml:10:10: error: contains raw HTML ('<b>bold</b>'); write Markdown, and links as "
         "[text](https://...) [raw-html]",
         "content/facts/bad.yaml:10:17: error: contains raw HTML ('</b>'); write Markdown, and links as [text](https://...) [raw-html]",
-        "content/facts/bad.yaml:11:17: error: link to 'javascript:alert(1' is not allowed; use an http(s) address [unsafe-link]",
+        "content/facts/bad.yaml:11:19: error: the address 'javascript:alert(1)' uses 'javascript:', which is not allowed; use an http(s) address [unsafe-link]",
         "content/facts/bad.yaml:11:40: error: contains template syntax ('{{ 7*7 }} [@'); write plain text [template-syntax]",
         "content/facts/bad.yaml:11:50: error: [@alpha-fakt] names neither a fact nor a source; did you mean 'alpha-fact'? "
         "[unknown-reference]",

@@ -1,0 +1,238 @@
+"""Editor Markdown to safe HTML, and plain text made inert for the Markdown pages the builder writes.
+
+Editor text is Markdown without raw HTML and without attribute syntax. It is converted by a
+Markdown instance of its own (no raw HTML, no extensions), the result is parsed and checked
+against an allow-list (`audit`, for located problems in `check`) and then sanitised with nh3 under
+the same allow-list and URL policy (`Prose.html`). What comes out is one line of HTML in which
+every character that Markdown or attribute lists would act on is a character reference, so the
+page-level Markdown pass that MkDocs (or any engine) runs over the generated page cannot turn
+editor text into markup: the output is inert by construction, wherever a template puts it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+TAGS = frozenset({"p", "br", "em", "strong", "a", "code", "pre", "ul", "ol", "li", "blockquote", "img"})
+"""The elements editor Markdown may produce: all the templates need, nothing that runs or styles."""
+ATTRIBUTES: dict[str, set[str]] = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+URL_ATTRIBUTES = frozenset({"href", "src"})
+SCHEMES = frozenset({"http", "https"})
+MARKDOWN_SPECIAL = "\\`*_{}[]()#!|~^=<>"
+"""Characters that Markdown's inline syntax, attribute lists or autolinks act on: written as references."""
+LINE_START = frozenset("-+.0123456789")
+"""Characters that make a list or a rule only at the start of a line: written as references there."""
+_ENCODE = {
+    **{ord(c): f"&#{ord(c)};" for c in MARKDOWN_SPECIAL},
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord('"'): "&quot;",
+    ord("'"): "&#39;",
+}
+"""HTML escaping and Markdown inertness in one table."""
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+"""What browsers strip or ignore in a URL before reading its scheme."""
+PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+"""Where a citation marker goes: put in before conversion, replaced by the marker after sanitising."""
+ATTRIBUTE_SYNTAX = re.compile(r"\{\s*[:#.]|\{\s*[A-Za-z_-]+\s*=")
+"""Attribute-list syntax ({: ...}, {#id}, {.class}, {key=value}): never markup in editor text, so refused."""
+
+
+def inert(text: str) -> Markup:
+    """Plain text for a Markdown page, on one line: HTML-escaped, Markdown's special characters as references."""
+    folded = " ".join(text.split())
+    if folded[:1] in LINE_START:
+        folded = f"&#{ord(folded[0])};{folded[1:].translate(_ENCODE)}"
+    else:
+        folded = folded.translate(_ENCODE)
+    return Markup(folded)
+
+
+def preformatted(text: str) -> Markup:
+    """Text for a <pre> block, on one line: as `inert`, with line breaks as references."""
+    return Markup("&#10;".join(line.translate(_ENCODE) for line in text.split("\n")))
+
+
+def url_refusal(value: str, tag: str = "a") -> str | None:
+    """Why a link or image address is refused, or None: http(s), same-site relative paths and #anchors only.
+
+    The value is read as a browser reads it: character references decoded, tabs, newlines and
+    other control characters removed.
+    """
+    url = _CONTROL.sub("", html.unescape(value))
+    if url.startswith(("//", "\\\\", "/\\", "\\/")):
+        return "points to another host"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a valid address"
+    if tag == "img" and (parts.scheme or parts.netloc):
+        return "loads an image from another host; images must come from this site"
+    if parts.scheme and parts.scheme.lower() not in SCHEMES:
+        return f"uses '{parts.scheme}:', which is not allowed; use an http(s) address"
+    if parts.netloc and "@" in parts.netloc:
+        return "hides the host behind a user name"
+    return None
+
+
+class _Audit(HTMLParser):
+    """Lists every element, attribute and address in rendered editor HTML that the allow-list refuses."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refusals: list[tuple[str, str]] = []
+        """(what was refused, the offending text an editor would search for)"""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TAGS:
+            self.refusals.append((f"<{tag}> is not allowed in text", tag))
+            return
+        for name, value in attrs:
+            if name not in ATTRIBUTES.get(tag, set()):
+                self.refusals.append((f"the attribute '{name}' is not allowed", name))
+            elif name in URL_ATTRIBUTES:
+                reason = url_refusal(value or "", tag)
+                if reason:
+                    self.refusals.append((f"the address '{value}' {reason}", value or ""))
+
+    handle_startendtag = handle_starttag
+
+
+def _filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's hook: drop any address the policy refuses (after nh3's own scheme check)."""
+    if attribute in URL_ATTRIBUTES and url_refusal(value, tag):
+        return None
+    return value
+
+
+class _Reserialise(HTMLParser):
+    """Sanitised HTML written again on one line with every text character inert for Markdown."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.pre += tag == "pre"
+        attributes = "".join(f' {name}="{_attribute(value or "")}"' for name, value in attrs)
+        self.out.append(f"<{tag}{attributes}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.pre -= tag == "pre"
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.pre:
+            self.out.append(_text(data).replace("\n", "&#10;"))
+        else:
+            self.out.append(re.sub(r"\s+", " ", _text(data)))
+
+
+def _text(data: str) -> str:
+    return data.translate(_ENCODE)
+
+
+def _attribute(value: str) -> str:
+    """An attribute value: HTML-escaped (a tag and its attributes are opaque to every Markdown reader)."""
+    return html.escape(value, quote=True)
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Something in one editor text that would not reach the page as written."""
+
+    offset: int
+    """Where in the text (0-based character offset) the problem starts, as near as can be found."""
+    code: str
+    message: str
+
+
+class Prose:
+    """Converts editor Markdown; one instance per build (the Markdown converter is reused)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=[], output_format="html")
+        # No raw HTML: a tag in editor text is shown as text, never passed through.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+
+    def convert(self, text: str) -> str:
+        """Editor Markdown to HTML, before sanitising (what `audit` inspects)."""
+        return self._md.reset().convert(text.replace("\ue000", "").replace("\ue001", ""))
+
+    def html(
+        self, text: str, markers: Callable[[str], str] | None = None, pattern: re.Pattern[str] | None = None
+    ) -> Markup:
+        """Sanitised, Markdown-inert HTML on one line. `pattern` finds citation runs; `markers` renders one."""
+        runs: list[str] = []
+        if pattern is not None:
+
+            def hold(match: re.Match[str]) -> str:
+                runs.append(match.group(0))
+                return f"\ue000{len(runs) - 1}\ue001"
+
+            text = pattern.sub(hold, text.replace("\ue000", "").replace("\ue001", ""))
+        converted = self._md.reset().convert(text)
+        clean = nh3.clean(
+            converted,
+            tags=set(TAGS),
+            attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+            attribute_filter=_filter,
+            url_schemes=set(SCHEMES),
+            link_rel=None,
+            strip_comments=True,
+        )
+        writer = _Reserialise()
+        writer.feed(clean)
+        writer.close()
+        result = "".join(writer.out).strip()
+        if markers is not None:
+            result = PLACEHOLDER.sub(lambda m: markers(runs[int(m.group(1))]), result)
+        return Markup(result)
+
+    def text(self, text: str) -> str:
+        """The plain text a reader would see of editor Markdown, on one line."""
+        reader = _TextOnly()
+        reader.feed(self.convert(text))
+        reader.close()
+        return " ".join("".join(reader.parts).split())
+
+    def audit(self, text: str) -> list[Refusal]:
+        """Everything in one editor text that the sanitiser would remove or change, located in the text."""
+        refusals: list[Refusal] = []
+        for match in ATTRIBUTE_SYNTAX.finditer(text):
+            snippet = text[match.start() : match.start() + 16].split("\n")[0]
+            refusals.append(
+                Refusal(match.start(), "attribute-syntax", f"contains attribute syntax ('{snippet}'); write plain text")
+            )
+        audit = _Audit()
+        audit.feed(self.convert(text))
+        audit.close()
+        for message, needle in audit.refusals:
+            found = text.find(needle) if needle else -1
+            code = "unsafe-link" if "address" in message else "unsafe-markup"
+            refusals.append(Refusal(max(found, 0), code, message))
+        return refusals
