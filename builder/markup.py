@@ -44,6 +44,8 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 """What browsers strip or ignore in a URL before reading its scheme."""
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 """Where a citation marker goes: put in before conversion, replaced by the marker after sanitising."""
+MAY_MAKE_MARKUP = re.compile(r"\]\s*[(\[:]|[<{#]|^[ >]*(?:[-*_=][ \t]*){2,}$", re.MULTILINE)
+"""What any link, image, autolink, heading or rule needs: text without it converts to allowed elements only."""
 ATTRIBUTE_SYNTAX = re.compile(r"\{\s*[:#.]|\{\s*[A-Za-z_-]+\s*=")
 """Attribute-list syntax ({: ...}, {#id}, {.class}, {key=value}): never markup in editor text, so refused."""
 
@@ -220,14 +222,19 @@ class Prose:
         reader.close()
         return " ".join("".join(reader.parts).split())
 
-    def audit(self, text: str) -> list[Refusal]:
-        """Everything in one editor text that the sanitiser would remove or change, located in the text."""
+    def audit(self, text: str, ignore: re.Pattern[str] | None = None) -> list[Refusal]:
+        """Everything in one editor text that the sanitiser would remove or change, located in the text.
+
+        `ignore`: syntax the builder replaces before conversion (citations), which makes no markup.
+        """
         refusals: list[Refusal] = []
         for match in ATTRIBUTE_SYNTAX.finditer(text):
             snippet = text[match.start() : match.start() + 16].split("\n")[0]
             refusals.append(
                 Refusal(match.start(), "attribute-syntax", f"contains attribute syntax ('{snippet}'); write plain text")
             )
+        if not MAY_MAKE_MARKUP.search(ignore.sub("", text) if ignore else text):
+            return refusals
         audit = _Audit()
         audit.feed(self.convert(text))
         audit.close()

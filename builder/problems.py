@@ -74,7 +74,11 @@ MAX_MESSAGE = 400
 
 def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
     """Text made safe for one line of output: control characters escaped, cut at `limit` characters."""
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    shown = (
+        text
+        if text.isprintable()
+        else "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    )
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 

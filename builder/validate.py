@@ -10,6 +10,7 @@ import difflib
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .load import Document, Path_, load_file
 from .markup import ATTRIBUTE_SYNTAX, Prose
 from .model import CITE, CONTENT_TYPES, DATE_FIELDS, Content, Labels, Model, Site, markdown_fields
-from .problems import Level, Problem
+from .problems import CODES, Level, Problem
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 """Only for a friendlier message: raw HTML never reaches a page (markup.py shows it as text)."""
@@ -99,11 +100,28 @@ class Checked:
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.per_file: Counter[str] = Counter()
+        self.omitted: dict[str, list[int]] = {}
+        """File -> [line, column of the first problem not listed, problems not listed, errors among them]."""
         self.prose = Prose()
 
     def add(self, doc: Document, path: Path_, code: str, message: str, key: bool = False) -> None:
         mark = doc.mark(path, key=key)
-        self.problems.append(Problem(doc.path, mark.line, mark.col, code, message))
+        self.record(doc.path, mark.line, mark.col, code, message)
+
+    def record(self, file: str, line: int, col: int, code: str, message: str) -> None:
+        """Keep a problem, or only count it once its file has more than are listed."""
+        self.per_file[file] += 1
+        if self.per_file[file] <= MAX_PROBLEMS_PER_FILE:
+            self.problems.append(Problem(file, line, col, code, message))
+            return
+        first = self.omitted.setdefault(file, [line, col, 0, 0])
+        first[2] += 1
+        first[3] += CODES[code][0] is Level.ERROR
+
+    def full(self, doc: Document) -> bool:
+        """Whether a file already has more problems than are listed: then costly hints are not worked out."""
+        return self.per_file[doc.path] >= MAX_PROBLEMS_PER_FILE
 
     # --- one item against its type -------------------------------------------------------
 
@@ -182,7 +200,7 @@ class _Checker:
 
         def report(offset: int, code: str, message: str) -> None:
             mark = doc.locate_in_text(path, offset)
-            self.problems.append(Problem(doc.path, mark.line, mark.col, code, message))
+            self.record(doc.path, mark.line, mark.col, code, message)
 
         for pattern, code, message in (
             (RAW_HTML, "raw-html", "contains raw HTML ('{m}'); write Markdown, and links as [text](https://...)"),
@@ -192,7 +210,7 @@ class _Checker:
                 snippet = value[match.start() : match.start() + 12].split("\n")[0]
                 report(match.start(), code, message.format(m=snippet))
         if markdown:
-            for refusal in self.prose.audit(value):
+            for refusal in self.prose.audit(value, CITE):
                 report(refusal.offset, refusal.code, refusal.message)
         else:
             for match in ATTRIBUTE_SYNTAX.finditer(value):
@@ -203,7 +221,7 @@ class _Checker:
             if ident in refs:
                 yield ident
             elif complete:
-                hint = did_you_mean(ident, refs)
+                hint = "" if self.full(doc) else did_you_mean(ident, refs)
                 report(match.start(), "unknown-reference", f"[@{ident}] names neither a fact nor a source{hint}")
 
 
@@ -290,8 +308,8 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
     root = display_root or Path.cwd()
 
     def display(file: Path) -> str:
-        try:
-            return file.resolve().relative_to(root.resolve()).as_posix()
+        try:  # the folder resolved, not the entry: a link is named as itself, not as its target
+            return (file.parent.resolve() / file.name).relative_to(root.resolve()).as_posix()
         except ValueError:
             return file.as_posix()
 
@@ -376,7 +394,7 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
         )
 
     _cross_check(checker, docs, raw_ids, complete)
-    checker.problems = limit_per_file(checker.problems)
+    checker.problems.extend(_not_listed(checker.omitted))
     content = None
     if site is not None and not any(p.level.value == "error" for p in checker.problems):
         grouped: dict[str, list[Model]] = {name: [] for name in CONTENT_TYPES}
@@ -427,29 +445,14 @@ def _site_names(checker: _Checker, doc: Document) -> None:
         owners.setdefault(label, key)
 
 
-def limit_per_file(problems: list[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
-    """At most `limit` problems per file, then one line saying how many more there are."""
-    by_file: dict[str, list[Problem]] = {}
-    for problem in sorted(set(problems)):
-        by_file.setdefault(problem.file, []).append(problem)
-    kept: list[Problem] = []
-    for listed in by_file.values():
-        kept.extend(listed[:limit])
-        rest = listed[limit:]
-        if rest:
-            errors = sum(1 for p in rest if p.level is Level.ERROR)
-            code = "more-errors" if errors else "more-warnings"
-            kept.append(
-                Problem(
-                    rest[0].file,
-                    rest[0].line,
-                    rest[0].col,
-                    code,
-                    f"{len(rest):,} more problems in this file from here on ({errors:,} errors) are not listed; "
-                    "fix the ones above and check again",
-                )
-            )
-    return kept
+def _not_listed(omitted: dict[str, list[int]]) -> list[Problem]:
+    """One line per file saying how many of its problems were counted but not listed."""
+    lines = []
+    for file, (line, col, count, errors) in sorted(omitted.items()):
+        code = "more-errors" if errors else "more-warnings"
+        message = f"{count:,} more problems in this file ({errors:,} errors) are not listed; fix the ones above and check again"
+        lines.append(Problem(file, line, col, code, message))
+    return lines
 
 
 REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
@@ -533,7 +536,7 @@ def _cross_check(
                     if not complete:
                         continue
                     verb = "cites" if target == "source" else "names"
-                    hint = did_you_mean(value, known[target])
+                    hint = "" if checker.full(doc) else did_you_mean(value, known[target])
                     checker.add(doc, where, _CODES[target], f"{who} {verb} unknown {target} '{value}'{hint}")
                 elif target == "source" and value in aggregators and kind != "dataset":
                     checker.add(

@@ -357,4 +357,6 @@ def test_failed_build_leaves_previous_site_byte_identical(tmp_path: Path) -> Non
         assert f"{site}/ was left unchanged" in result.stderr
         assert tree_digest(site) == before
         broken.unlink()
-    assert not any(p.name.startswith(".site.") and p.is_dir() for p in tmp_path.iterdir()), "no staging folder left behind"
+    assert not any(p.name.startswith(".site.") and p.is_dir() for p in tmp_path.iterdir()), (
+        "no staging folder left behind"
+    )
