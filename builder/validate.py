@@ -450,7 +450,10 @@ def _not_listed(omitted: dict[str, list[int]]) -> list[Problem]:
     lines = []
     for file, (line, col, count, errors) in sorted(omitted.items()):
         code = "more-errors" if errors else "more-warnings"
-        message = f"{count:,} more problems in this file ({errors:,} errors) are not listed; fix the ones above and check again"
+        message = (
+            f"{count:,} more problems in this file ({errors:,} errors) are not listed; "
+            "fix the ones above and check again"
+        )
         lines.append(Problem(file, line, col, code, message))
     return lines
 
