@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .load import Document, Path_, load_file
+from .load import Document, ParseCache, Path_, load_file
 from .model import CITE, CONTENT_TYPES, DATE_FIELDS, Content, Model, Site
 from .problems import Problem
 
@@ -252,8 +252,11 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Path]]:
     return read, other
 
 
-def check(content_dir: Path, display_root: Path | None = None) -> Checked:
-    """Load and validate every file under content_dir; never raises for bad content."""
+def check(content_dir: Path, display_root: Path | None = None, cache: ParseCache | None = None) -> Checked:
+    """Load and validate every file under content_dir; never raises for bad content.
+
+    With a cache, files whose bytes did not change since the last check are not parsed again.
+    """
     checker = _Checker()
     root = display_root or Path.cwd()
 
@@ -278,7 +281,7 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
         )
     docs: list[Document] = []
     for file in files:
-        doc, problems = load_file(file, display(file))
+        doc, problems = load_file(file, display(file), cache)
         checker.problems.extend(problems)
         if doc is not None:
             docs.append(doc)
