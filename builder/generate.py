@@ -8,6 +8,7 @@ contents it then replaces.
 
 from __future__ import annotations
 
+import posixpath
 import shutil
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,19 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
     return config
 
 
+def _beside_source(asset: str, pages: dict[str, str]) -> str | None:
+    """Where an engine that resolves raw HTML links from the page's source file looks for a page's asset.
+
+    A page's raw HTML (`<img src="chart.svg">` in data.md) links relative to the page's URL (data/),
+    where MkDocs leaves it; Zensical resolves it from the source file (beside data.md) and rewrites it.
+    An asset in a page's folder is therefore written in both places.
+    """
+    folder = posixpath.dirname(asset)
+    if not folder or f"{folder}.md" not in pages:
+        return None
+    return posixpath.join(posixpath.dirname(folder), posixpath.basename(asset))
+
+
 def _clear(out: Path) -> None:
     """Make out an empty folder, refusing any folder that has files `generate` did not write."""
     if out.exists() and not out.is_dir():
@@ -115,6 +129,9 @@ def generate(
         write(f"{DOCS}/{path}", markdown)
     for path, text in sorted(prepared.rendered.assets.items()):
         write(f"{DOCS}/{path}", text)
+        beside = _beside_source(path, prepared.rendered.pages)
+        if beside is not None and beside not in prepared.rendered.assets and beside not in pages:
+            write(f"{DOCS}/{beside}", text)
     for path, source in pages.items():
         write(f"{DOCS}/{path}", source.read_bytes())
     for source in sorted(OVERRIDES.rglob("*")):
