@@ -179,3 +179,12 @@ def test_an_explainers_own_pages_are_under_about(content: Path, tmp_path: Path) 
     nav = (out / "method" / "index.html").read_text().split('<nav class="md-nav md-nav--primary', 1)[1]
     about = nav[nav.index("About") :]
     assert 0 < about.index("How we check facts") < about.index("Colophon")  # after the generated About pages
+
+
+def test_the_tools_documentation_is_a_site_of_its_own(tmp_path: Path) -> None:
+    out = tmp_path / "docs-site"
+    result = mkdocs("build", "--strict", "--config-file", "mkdocs-docs.yml", "--site-dir", str(out), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert (out / "editor-guide" / "index.html").is_file()
+    assert "python -m builder generate" in (out / "editor-guide" / "index.html").read_text()
+    assert not (out / "facts").exists() and not (out / "editing").exists()
