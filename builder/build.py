@@ -194,7 +194,16 @@ def _zensical_build(content_dir: Path, staging: Path, config_file: Path, prepare
             raise BuildFailed(str(exc)) from exc
         # Zensical writes its site inside the project; it is moved into place afterwards.
         result = subprocess.run(
-            [sys.executable, "-m", "zensical", "build", "--clean", "--strict", "--config-file", str(project / "mkdocs.yml")],
+            [
+                sys.executable,
+                "-m",
+                "zensical",
+                "build",
+                "--clean",
+                "--strict",
+                "--config-file",
+                str(project / "mkdocs.yml"),
+            ],
             cwd=project,
             capture_output=True,
             text=True,

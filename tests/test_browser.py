@@ -140,7 +140,7 @@ PAGE_TYPES = [
     "sources/",
     "corrections/",
     "method/",
-    "editing/",
+    "editing/",  # the explainer's own page, from content/pages/
     "404.html",
 ]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
