@@ -10,7 +10,7 @@ SITE ?= site
 ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test check format lint types content-check stats lint-workflow golden bench bench-serve screenshots clean
+.PHONY: build docs serve test check format lint types content-check stats lint-workflow golden bench bench-serve screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 build: $(STAMP) ## validate content and build site/ with MkDocs in strict mode
 	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE)
+
+docs: $(STAMP) ## the tool's own documentation (docs/) as a site of its own, strict, into site-docs/
+	$(PY) -m mkdocs build --strict --config-file mkdocs-docs.yml
 
 serve: $(STAMP) ## preview on http://127.0.0.1:8000, rebuilding when content or templates change
 	$(PY) -m builder serve --content $(CONTENT) --dev-addr $(ADDR)
@@ -68,4 +71,4 @@ golden: $(STAMP) ## regenerate the golden files in tests/cases/ from the current
 check: lint types content-check lint-workflow test ## everything CI runs
 
 clean:
-	rm -rf $(SITE) .site.building .site.old .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(SITE) site-docs .site.building .site.old .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Command line: python -m builder check | build | serve | schema | stats | new | review."""
+"""Command line: python -m builder check | build | serve | generate | schema | stats | new | review."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import build as pipeline
+from .generate import GenerateRefused, generate
 from .problems import Level, count, format_problems, has_errors
 from .review import format_findings, review
 from .scaffold import KINDS, new_item
@@ -42,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "github", "json"), default="text", help="output format (default: text)"
     )
 
-    build_cmd = command("build", "Validate, render and build the site with MkDocs in strict mode.")
+    build_cmd = command("build", "Validate, render and build the site (MkDocs in strict mode, or Zensical).")
     build_cmd.add_argument(
         "--site-dir", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)"
     )
@@ -50,6 +51,24 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration"
     )
     build_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
+    build_cmd.add_argument(
+        "--engine",
+        choices=pipeline.ENGINES,
+        default="mkdocs",
+        help="mkdocs: MkDocs with the explainer plugin (default); zensical: Zensical builds a generated project",
+    )
+
+    generate_cmd = command(
+        "generate", "Write the explainer as a plain MkDocs project (pages, assets, nav, theme) any engine builds."
+    )
+    generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="project folder to write")
+    generate_cmd.add_argument(
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        metavar="FILE",
+        help="MkDocs configuration to take the theme and Markdown settings from (default: mkdocs.yml, if present)",
+    )
 
     serve_cmd = command("serve", "Preview the site, rebuilding when content or templates change.")
     serve_cmd.add_argument(
@@ -125,7 +144,21 @@ def main(argv: list[str] | None = None) -> int:
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
         return EXIT_OK
     if args.command == "build":
-        return pipeline.build(args.content, args.site_dir, args.config, args.format)
+        return pipeline.build(args.content, args.site_dir, args.config, args.format, args.engine)
+    if args.command == "generate":
+        prepared = pipeline.prepare(args.content)
+        if prepared.checked.problems:
+            print(prepared.report(), file=sys.stderr)
+        if prepared.rendered is None:
+            print(f"Not generated: fix the errors above. {args.out}/ was left unchanged.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        try:
+            written = generate(args.content, args.out, prepared, args.config)
+        except GenerateRefused as exc:
+            print(f"Not generated: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"Wrote a MkDocs project of {len(written)} files into {args.out}/.", file=sys.stderr)
+        return EXIT_OK
     if args.command == "serve":
         return pipeline.serve(args.content, args.config, args.dev_addr)
     return EXIT_USAGE

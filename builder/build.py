@@ -1,28 +1,47 @@
-"""The pipeline: load -> validate -> stop on errors -> render -> MkDocs into a staging folder -> swap."""
+"""The pipeline: load -> validate -> stop on errors -> render -> an engine into a staging folder -> swap.
+
+`build` and `serve` are thin wrappers over MkDocs' own commands with the explainer plugin
+(builder/plugin.py); `generate` (builder/generate.py) writes the same pages as a plain MkDocs project
+that other engines (Zensical) build. No state lives in this module: what is kept between rebuilds
+lives on a Preparer, which the plugin owns.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import ipaddress
 import logging
 import os
-import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .charts import ChartCache
+from .load import ParseCache
 from .problems import format_problems, has_errors
 from .render import Rendered, render
 from .validate import Checked, check
 from .write import SiteDirRefused, SiteWriter, refusal
 
-CONTENT_ENV = "EXPLAINER_CONTENT"
-PREVIEW_ENV = "EXPLAINER_PREVIEW"
-"""Set to 1 by `serve`: the MkDocs hook then reuses the HTML of pages whose Markdown did not change."""
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+OVERRIDES = Path(__file__).parent / "overrides"
+"""Theme overrides any engine can use (OpenGraph metadata in main.html) and the site's CSS."""
+MATERIAL_FIXES = Path(__file__).parent / "material"
+"""Copies of Material for MkDocs templates, changed only to fix the theme's HTML and accessibility faults.
+
+Tied to the installed Material's version (tests/test_theme.py), so used by the MkDocs plugin only:
+Zensical's templates differ, and these copies would replace them."""
+CSS = "assets/explainer.css"
+"""The site's style sheet, under OVERRIDES and at this path in the built site."""
+PAGES = "pages"
+"""The folder of an explainer's hand-written pages, inside its content folder."""
+ENGINES = ("mkdocs", "zensical")
+PLUGIN = "explainer"
 
 
 @dataclass
@@ -34,26 +53,70 @@ class Prepared:
         return format_problems(self.checked.problems, self.checked.files, fmt)
 
 
-def prepare(content_dir: Path) -> Prepared:
+def prepare(content_dir: Path, parsed: ParseCache | None = None, charts: ChartCache | None = None) -> Prepared:
     """Read and validate everything; render only when nothing is wrong."""
-    checked = check(content_dir)
+    checked = check(content_dir, cache=parsed)
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
-    return Prepared(checked, render(checked.content))
+    return Prepared(checked, render(checked.content, charts))
 
 
-_prepared: Prepared | None = None
-page_cache: dict[str, tuple[Any, dict[str, Any]]] = {}
-"""Preview only: page path -> (what it was converted from, the results of converting it)."""
+def fingerprint(*folders: Path) -> bytes:
+    """A digest of every file's path and bytes under the folders: equal digests, equal input."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if file.is_file():
+                digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.digest()
 
 
-def current() -> Prepared:
-    """What the MkDocs hook builds: prepared by the command line, or read afresh (serve, plain mkdocs)."""
-    global _prepared
-    if _prepared is not None:
-        prepared, _prepared = _prepared, None
-        return prepared
-    return prepare(Path(os.environ.get(CONTENT_ENV, "content")))
+class Preparer:
+    """Prepares a content folder again and again (the live preview), re-doing only what its changes need.
+
+    Files whose bytes did not change are not parsed again, charts whose dataset did not change are not
+    drawn again, and when nothing under the content folder or the templates changed, the last result is
+    returned as it is.
+    """
+
+    def __init__(self) -> None:
+        self.parsed = ParseCache()
+        self.charts = ChartCache()
+        self.last: Prepared | None = None
+        self._key: tuple[Path, bytes] | None = None
+
+    def prepare(self, content_dir: Path) -> Prepared:
+        key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR))
+        if self.last is not None and key == self._key:
+            return self.last
+        self.last = prepare(content_dir, self.parsed, self.charts)
+        self._key = key
+        return self.last
+
+
+def own_files(content_dir: Path) -> dict[str, Path]:
+    """An explainer's hand-written pages (and their images): path in the site's docs -> file in content/pages/."""
+    folder = content_dir / PAGES
+    if not folder.is_dir():
+        return {}
+    return {
+        file.relative_to(folder).as_posix(): file
+        for file in sorted(folder.rglob("*"))
+        if file.is_file() and not any(part.startswith(".") for part in file.relative_to(folder).parts)
+    }
+
+
+def site_nav(nav: list[Any], about_label: str, files: dict[str, Path]) -> list[Any]:
+    """The generated navigation with the explainer's own pages added under About."""
+    result = [dict(entry) for entry in nav]
+    pages = [path for path in files if path.endswith(".md")]
+    about = next((entry for entry in result if about_label in entry), None)
+    if about is None:
+        result.append({about_label: pages})
+    else:
+        about[about_label] = [*about[about_label], *pages]
+    return result
 
 
 def set_build_date(updated: dt.date) -> None:
@@ -71,39 +134,117 @@ def _logging(level: int) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def build(content_dir: Path, site_dir: Path, config_file: Path, fmt: str = "text") -> int:
+class BuildFailed(Exception):
+    """An engine failed: the message says why."""
+
+
+def plugins_with_content(config_file: Path, content_dir: Path) -> dict[str, Any]:
+    """The configuration's plugins, with the explainer plugin's content folder set to content_dir.
+
+    Passed to MkDocs as an override of `plugins:`, so the command line chooses the content folder
+    without changing mkdocs.yml (nor carrying it in an environment variable). A mapping, not a list:
+    MkDocs empties the list form's items while reading them, and `serve` reads it at every rebuild.
+    """
+    from mkdocs.utils.yaml import yaml_load
+
+    with config_file.open("rb") as stream:
+        raw = yaml_load(stream) or {}
+    declared = raw.get("plugins", ["search"])
+    entries: list[tuple[str, Any]] = []
+    if isinstance(declared, dict):
+        entries = list(declared.items())
+    else:
+        for item in declared or []:
+            entries.extend(item.items() if isinstance(item, dict) else [(item, {})])
+    if not any(name == PLUGIN for name, _ in entries):
+        raise BuildFailed(f"{config_file} does not use the '{PLUGIN}' plugin (plugins: [search, {PLUGIN}])")
+    result: dict[str, Any] = {}
+    for name, options in entries:
+        if name == PLUGIN:
+            options = {**(options or {}), "content": str(content_dir.resolve())}
+        result[name] = options or {}
+    return result
+
+
+def _mkdocs_build(content_dir: Path, staging: Path, config_file: Path, preparer: Preparer) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    global _prepared
-    docs_dir = config_file.parent / "docs"
-    reason = refusal(site_dir, {"the content folder": content_dir, "the hand-written pages' folder": docs_dir})
+    from .plugin import ExplainerPlugin
+
+    try:
+        plugins = plugins_with_content(config_file, content_dir)
+        config = load_config(config_file=str(config_file), site_dir=str(staging), strict=True, plugins=plugins)
+        explainer = config.plugins[PLUGIN]
+        assert isinstance(explainer, ExplainerPlugin)
+        explainer.preparer = preparer  # what was just validated is built as it is
+        mkdocs_build(config)
+    except (MkDocsException, OSError) as exc:
+        raise BuildFailed(str(exc)) from exc
+
+
+def _zensical_build(content_dir: Path, staging: Path, config_file: Path, prepared: Prepared) -> None:
+    from .generate import GenerateRefused, generate
+
+    with tempfile.TemporaryDirectory(prefix="explainer-project-") as tmp:
+        project = Path(tmp) / "project"
+        try:
+            generate(content_dir, project, prepared=prepared, config_file=config_file)
+        except GenerateRefused as exc:
+            raise BuildFailed(str(exc)) from exc
+        # Zensical writes its site inside the project; it is moved into place afterwards.
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "zensical",
+                "build",
+                "--clean",
+                "--strict",
+                "--config-file",
+                str(project / "mkdocs.yml"),
+            ],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        built = project / "site"
+        if result.returncode != 0 or not (built / "index.html").is_file():
+            output = (result.stderr or result.stdout).strip()
+            raise BuildFailed(f"zensical build failed (exit {result.returncode}): {output[-2000:]}")
+        for entry in built.iterdir():  # into the staging folder the site writer made (and stamped)
+            entry.rename(staging / entry.name)
+
+
+def build(content_dir: Path, site_dir: Path, config_file: Path, fmt: str = "text", engine: str = "mkdocs") -> int:
+    """Validate first (report, and stop on errors); then build into a staging folder; then swap it in."""
+    reason = refusal(site_dir, {"the content folder": content_dir})
     if reason:
         print(f"error: --site-dir {site_dir}: {reason}. Nothing was written. [unsafe-site-dir]", file=sys.stderr)
         return 2
-    prepared = prepare(content_dir)
+    preparer = Preparer()
+    prepared = preparer.prepare(content_dir)
     if prepared.checked.problems:
         print(prepared.report(fmt), file=sys.stderr)
     if prepared.rendered is None:
         print(f"Build stopped: fix the errors above. {site_dir}/ was left unchanged.", file=sys.stderr)
         return 1
-    os.environ[CONTENT_ENV] = str(content_dir)
     _logging(logging.WARNING)
-    _prepared = prepared
     try:
         writer = SiteWriter(site_dir)
         with writer as staging:
-            config = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
-            mkdocs_build(config)
+            if engine == "zensical":
+                _zensical_build(content_dir, staging, config_file, prepared)
+            else:
+                _mkdocs_build(content_dir, staging, config_file, preparer)
             writer.publish()
-    except (MkDocsException, OSError, SiteDirRefused) as exc:
+    except (BuildFailed, SiteDirRefused, OSError) as exc:
         print(f"Build failed: {exc}. {site_dir}/ was left unchanged.", file=sys.stderr)
         return 1
-    finally:
-        _prepared = None
     pages = len(prepared.rendered.pages)
-    print(f"Built {pages} generated pages into {site_dir}/.", file=sys.stderr)
+    print(f"Built {pages} generated pages into {site_dir}/ with {engine}.", file=sys.stderr)
     return 0
 
 
@@ -118,11 +259,9 @@ def _loopback(host: str) -> bool:
 
 
 def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
-    """Preview with live reload: MkDocs' server, polling every 0.1 s, rebuilding on any save."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
+    """Validate, then MkDocs' own `serve` with the explainer plugin, which watches the content folder."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
-    from mkdocs.livereload import LiveReloadServer
 
     host = dev_addr.rsplit(":", 1)[0].strip("[]")
     if not _loopback(host):
@@ -137,36 +276,11 @@ def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
     if prepared.rendered is None:
         print("Not serving: fix the errors above first.", file=sys.stderr)
         return 1
-    os.environ[CONTENT_ENV] = str(content_dir)
-    os.environ[PREVIEW_ENV] = "1"
     _logging(logging.INFO)
-    site_dir = tempfile.mkdtemp(prefix="explainer-preview-")
     try:
-        config = load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr)
-        host, port = config.dev_addr
-        url = f"http://{host}:{port}/"
-
-        def rebuild() -> None:
-            # A fresh configuration each time, as `mkdocs serve` does: plugins may change it while building.
-            fresh = load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr)
-            fresh.site_url = url
-            mkdocs_build(fresh, serve_url=url)
-
-        server = LiveReloadServer(
-            builder=rebuild, host=host, port=port, root=site_dir, mount_path="/", polling_interval=0.1
-        )
-        rebuild()
-        for path in (config.docs_dir, str(config_file), str(content_dir), str(TEMPLATES_DIR), *config.watch):
-            server.watch(path)
-        try:
-            server.serve()  # type: ignore[no-untyped-call]
-        except KeyboardInterrupt:
-            logging.getLogger("mkdocs").info("Shutting down...")
-        finally:
-            server.shutdown()
-    except (MkDocsException, OSError) as exc:
+        plugins = plugins_with_content(config_file, content_dir)
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, plugins=plugins)
+    except (BuildFailed, MkDocsException, OSError) as exc:
         print(f"Serve failed: {exc}", file=sys.stderr)
         return 1
-    finally:
-        shutil.rmtree(site_dir, ignore_errors=True)
     return 0

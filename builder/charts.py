@@ -17,17 +17,29 @@ from .model import Dataset
 COLOURS = ("#3949ab", "#ef6c00", "#00897b", "#8e24aa")
 
 
-_drawn: dict[str, tuple[str, str]] = {}
-"""The last chart drawn for each dataset id, with the dataset it was drawn from (as JSON)."""
+class ChartCache:
+    """The last chart drawn for each dataset id, with the dataset it was drawn from (as JSON).
+
+    Owned by whoever builds repeatedly (the MkDocs plugin keeps one across live-reload rebuilds).
+    """
+
+    def __init__(self) -> None:
+        self._drawn: dict[str, tuple[str, str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._drawn)
+
+    def chart(self, dataset: Dataset) -> str:
+        key = dataset.model_dump_json()
+        cached = self._drawn.get(dataset.id)
+        if cached is None or cached[0] != key:
+            cached = self._drawn[dataset.id] = (key, _draw(dataset))
+        return cached[1]
 
 
-def bar_chart(dataset: Dataset) -> str:
+def bar_chart(dataset: Dataset, cache: ChartCache | None = None) -> str:
     """A horizontal grouped bar chart, one group per row and one bar per column, as SVG text."""
-    key = dataset.model_dump_json()
-    cached = _drawn.get(dataset.id)
-    if cached is None or cached[0] != key:
-        cached = _drawn[dataset.id] = (key, _draw(dataset))
-    return cached[1]
+    return cache.chart(dataset) if cache is not None else _draw(dataset)
 
 
 def _draw(dataset: Dataset) -> str:

@@ -261,11 +261,32 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return f"not valid YAML: {problem}"
 
 
-_parsed: dict[str, tuple[bytes, tuple[Document | None, list[Problem]]]] = {}
-"""The last parse of each file, by display path: a preview rebuild re-parses only the files that changed."""
+Loaded = tuple[Document | None, list[Problem]]
+"""What loading one file gives: its document (None when unreadable) and the problems found."""
 
 
-def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
+class ParseCache:
+    """The last parse of each file, by display path and content digest.
+
+    Owned by whoever builds repeatedly (the MkDocs plugin keeps one across live-reload rebuilds), so
+    that a preview rebuild re-parses only the files that changed. Nothing is cached between processes.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[bytes, Loaded]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, display: str, digest: bytes) -> Loaded | None:
+        cached = self._entries.get(display)
+        return cached[1] if cached is not None and cached[0] == digest else None
+
+    def put(self, display: str, digest: bytes, result: Loaded) -> None:
+        self._entries[display] = (digest, result)
+
+
+def load_file(file: Path, display: str, cache: ParseCache | None = None) -> Loaded:
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
@@ -279,12 +300,14 @@ def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]
                 )
             ]
         raw = file.read_bytes()
+        if cache is None:
+            return load_text(display, raw)
         digest = hashlib.sha256(raw).digest()
-        cached = _parsed.get(display)
-        if cached is not None and cached[0] == digest:
-            return cached[1]
+        cached = cache.get(display, digest)
+        if cached is not None:
+            return cached
         result = load_text(display, raw)
-        _parsed[display] = (digest, result)
+        cache.put(display, digest, result)
         return result
     except OSError as exc:
         return None, [Problem(display, 1, 1, "unreadable-file", f"cannot read the file: {exc.strerror}")]

@@ -20,7 +20,7 @@ from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .charts import bar_chart
+from .charts import ChartCache, bar_chart
 from .markup import Prose, inert, preformatted
 from .model import (
     CITE,
@@ -364,8 +364,11 @@ def _status(status: Status) -> dict[str, str]:
     return {"id": status.value, "label": label, "meaning": meaning}
 
 
-def render(content: Content) -> Rendered:
-    """Every generated page as Markdown, keyed by its path under the docs folder."""
+def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered:
+    """Every generated page as Markdown, keyed by its path under the docs folder.
+
+    With a cache, a chart is drawn again only when its dataset changed.
+    """
     env = _environment()
     prose = Prose()
     index = Index.of(content)
@@ -460,7 +463,7 @@ def render(content: Content) -> Rendered:
         charts = {d.id: f"{d.id}.svg" for d in content.datasets if d.chart == "bar"}
         for dataset in content.datasets:
             if dataset.id in charts:
-                assets[f"data/{charts[dataset.id]}"] = bar_chart(dataset)
+                assets[f"data/{charts[dataset.id]}"] = bar_chart(dataset, charts_cache)
         page("data.md", "data.md.j2", labels.data, f"Sourced data behind {name}, as tables.", charts=charts)
     page(
         "sources.md",

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .load import Document, Path_, load_file
+from .load import Document, ParseCache, Path_, load_file
 from .markup import ATTRIBUTE_SYNTAX, Prose
 from .model import CITE, CONTENT_TYPES, DATE_FIELDS, Content, Labels, Model, Site, markdown_fields
 from .problems import CODES, Level, Problem
@@ -302,8 +302,11 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path
     return sorted(read), sorted(other), sorted(refused)
 
 
-def check(content_dir: Path, display_root: Path | None = None) -> Checked:
-    """Load and validate every file under content_dir; never raises for bad content."""
+def check(content_dir: Path, display_root: Path | None = None, cache: ParseCache | None = None) -> Checked:
+    """Load and validate every file under content_dir; never raises for bad content.
+
+    With a cache, files whose bytes did not change since the last check are not parsed again.
+    """
     checker = _Checker()
     root = display_root or Path.cwd()
 
@@ -333,7 +336,7 @@ def check(content_dir: Path, display_root: Path | None = None) -> Checked:
         )
     docs: list[Document] = []
     for file in files:
-        doc, problems = load_file(file, display(file))
+        doc, problems = load_file(file, display(file), cache)
         checker.problems.extend(problems)
         if doc is not None:
             parts = file.relative_to(content_dir).parts

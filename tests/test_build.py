@@ -167,13 +167,7 @@ def test_mkdocs_failure_leaves_previous_site(content: Path, tmp_path: Path) -> N
     before = tree_digest(out)
     project = tmp_path / "project"
     write(project / "docs" / "sources.md", "# A hand-written page in the way\n")
-    config = (
-        (ROOT / "mkdocs.yml")
-        .read_text()
-        .replace("custom_dir: builder/overrides", f"custom_dir: {ROOT}/builder/overrides")
-    )
-    config = config.replace("- builder/mkdocs_hook.py", f"- {ROOT}/builder/mkdocs_hook.py")
-    config = config.replace("  - builder/templates\n  - builder/overrides\n", "  - docs\n")
+    config = (ROOT / "mkdocs.yml").read_text().replace("docs_dir: shared", "docs_dir: docs")
     write(project / "mkdocs.yml", config)
     result = run("build", "--content", str(content), "--site-dir", str(out), "--config", str(project / "mkdocs.yml"))
     assert result.returncode == 1, result.stderr

@@ -1,0 +1,185 @@
+"""The MkDocs plugin (entry point `explainer`): an explainer's pages, navigation and settings from its content.
+
+Add it to any MkDocs project:
+
+    plugins:
+      - search
+      - explainer:
+          content: content      # relative to the folder of mkdocs.yml
+
+Everything it keeps between builds lives on the plugin instance, which MkDocs keeps across the
+rebuilds of `mkdocs serve` (the plugin has `on_startup`): the parse and chart caches, the last
+prepared content, and in the live preview the HTML of pages whose Markdown did not change.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .build import CSS, MATERIAL_FIXES, OVERRIDES, Preparer, own_files, set_build_date, site_nav
+
+log = logging.getLogger("mkdocs.plugins.explainer")
+
+MARKDOWN_EXTENSIONS = ("attr_list", "tables", "toc")
+"""What the generated Markdown needs: ids and classes on headings and blocks, tables, heading anchors."""
+
+
+class ExplainerConfig(base.Config):
+    content = c.Type(str, default="content")
+    """The explainer's content folder (site.yaml and a folder per content type), relative to mkdocs.yml's folder."""
+
+    site_settings = c.Type(bool, default=True)
+    """Take the site's name, description, URL and language from the content's site.yaml."""
+
+    nav = c.Type(bool, default=True)
+    """Set the navigation from the content (the explainer's sections, its own pages under About)."""
+
+    poll_interval = c.Type(float, default=0.1)
+    """Live preview: how often, in seconds, the watched folders are checked for saved files."""
+
+
+class ExplainerPlugin(BasePlugin[ExplainerConfig]):
+    def __init__(self) -> None:
+        self.preparer = Preparer()
+        """The parse and chart caches and the last prepared content, kept across live-reload rebuilds."""
+        self.serving = False
+        self.page_cache: dict[str, tuple[Any, dict[str, Any]]] = {}
+        """Preview only: page path -> (what it was converted from, the results of converting it)."""
+        self.content_dir = Path("content")
+        self._prepared = self.preparer.last
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def resolve_content(self, config: MkDocsConfig) -> Path:
+        """The content folder, relative to the folder of the configuration file."""
+        folder = Path(self.config.content)
+        if not folder.is_absolute() and config.config_file_path:
+            folder = Path(config.config_file_path).resolve().parent / folder
+        return folder
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not config.use_directory_urls:
+            raise PluginError("the explainer plugin needs use_directory_urls: true (its pages link to folders)")
+        self.content_dir = self.resolve_content(config)
+        prepared = self.preparer.prepare(self.content_dir)
+        if prepared.rendered is None or prepared.checked.content is None:
+            raise PluginError(f"{self.content_dir}: content has errors:\n" + prepared.report())
+        self._prepared = prepared
+        site = prepared.checked.content.site
+        if self.config.site_settings:
+            config.site_name = site.title
+            config.site_description = site.description
+            if site.url and not config.site_url:
+                config.site_url = site.url
+            config.theme["language"] = site.language
+        if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
+            # After the site's own custom_dir (if any), before Material's templates.
+            position = 1 if config.theme.custom_dir else 0
+            config.theme.dirs[position:position] = [str(OVERRIDES), *_material_fixes()]
+        for name in MARKDOWN_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
+        if self.config.nav:
+            config.nav = site_nav(prepared.rendered.nav, site.labels.about, own_files(self.content_dir))
+        set_build_date(site.updated)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        prepared = self._prepared
+        assert prepared is not None and prepared.rendered is not None
+        docs = Path(config.docs_dir)
+        for path, markdown in sorted(prepared.rendered.pages.items()):
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(
+                    f"{docs.name}/{path} is a hand-written page where the builder generates one; rename or move it"
+                )
+            files.append(File.generated(config, path, content=markdown))
+        for path, text in sorted(prepared.rendered.assets.items()):
+            files.append(File.generated(config, path, content=text))
+        for path, source in own_files(self.content_dir).items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(
+                    f"{source} has the same path as a file in {docs.name}/ or a generated page; rename it"
+                )
+            files.append(File.generated(config, path, abs_src_path=str(source)))
+        if files.get_file_from_path(CSS) is None:
+            files.append(File.generated(config, CSS, abs_src_path=str(OVERRIDES / CSS)))
+        return files
+
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        """In the live preview, convert a page's Markdown again only when it (or the set of files) changed."""
+        if not self.serving:
+            return page
+        convert = page.render
+        signature = hash(tuple(sorted(f.src_uri for f in files)))
+        cache = self.page_cache
+
+        def render(config: MkDocsConfig, files: Files) -> None:
+            key = (page.markdown, signature)
+            cached = cache.get(page.file.src_uri)
+            if cached is not None and cached[0] == key:
+                for name, value in cached[1].items():
+                    setattr(page, name, value)
+                return
+            convert(config, files)
+            cache[page.file.src_uri] = (key, {n: getattr(page, n) for n in _RENDERED if hasattr(page, n)})
+
+        page.render = render  # type: ignore[method-assign]
+        return page
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """Watch the content folder and the page templates; check for saved files often."""
+        server.watch(str(self.content_dir))
+        server.watch(str(Path(__file__).parent / "templates"))
+        server.watch(str(OVERRIDES))
+        server.watch(str(MATERIAL_FIXES))
+        set_poll_interval(server, self.config.poll_interval)
+        return server
+
+
+def _material_fixes() -> list[str]:
+    """The folder of fixed copies of Material's templates, when they were copied from the installed version."""
+    from material import __version__ as installed
+
+    copied = re.search(r"Copied from Material for MkDocs (\S+),", (MATERIAL_FIXES / "base.html").read_text("utf-8"))
+    if copied is None or copied.group(1) != installed:
+        log.warning(
+            f"builder/material/ holds templates of Material {copied.group(1) if copied else '?'}, not of the "
+            f"installed {installed}: left out, so the pages keep Material's own HTML faults "
+            "(python -m tests.test_theme copies them again)"
+        )
+        return []
+    return [str(MATERIAL_FIXES)]
+
+
+_RENDERED = ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors")
+"""What Page.render sets: reused as is when a page's Markdown did not change."""
+
+
+def set_poll_interval(server: LiveReloadServer, seconds: float) -> None:
+    """MkDocs' server polls every 0.5 s and has no setting for it: shorten the wait of its watchdog observer.
+
+    This sets watchdog's private `_timeout` (observer and each emitter); tests/test_plugin.py fails
+    if watchdog or MkDocs stop honouring it.
+    """
+    observer = server.observer
+    if hasattr(observer, "_timeout"):
+        observer._timeout = seconds
+    for emitter in observer.emitters:
+        if hasattr(emitter, "_timeout"):
+            emitter._timeout = seconds

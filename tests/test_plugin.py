@@ -1,0 +1,190 @@
+"""The MkDocs plugin: any MkDocs project builds an explainer with `plugins: [explainer]`; state lives on the
+plugin instance and survives live-reload rebuilds; an explainer shows only its own hand-written pages."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
+
+from builder.build import Preparer
+from builder.plugin import ExplainerPlugin, set_poll_interval
+from tests.conftest import FIXTURE, ROOT, write
+from tests.test_build import parse, run, site  # noqa: F401  (site: the fixture built by `python -m builder build`)
+
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+
+
+def mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(MKDOCS), *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("theme", ["material", "mkdocs"])
+def test_a_bare_mkdocs_project_builds_the_fixture_explainer(tmp_path: Path, theme: str) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project / "explainer")
+    (project / "docs").mkdir()
+    write(
+        project / "mkdocs.yml",
+        f"site_name: Not the explainer's name\ntheme: {theme}\nplugins:\n  - explainer:\n      content: explainer\n",
+    )
+    result = mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    out = project / "site"
+    for page in ("index.html", "facts/basics/index.html", "questions/what-is-alpha/index.html", "sources/index.html"):
+        assert (out / page).is_file(), page
+    home = (out / "index.html").read_text()
+    assert "<title>Fixture explainer: the metals test</title>" in home
+    assert (out / "assets" / "explainer.css").is_file()
+    assert 'href="assets/explainer.css"' in home
+    facts = (out / "facts" / "basics" / "index.html").read_text()
+    # attr_list and tables were added to the project's Markdown extensions: ids on headings, tables as tables
+    assert 'id="alpha-fact"' in facts
+    assert '<li id="ref_1" value="1">Ada Example.' in facts
+    data = (out / "data" / "index.html").read_text()
+    assert "<table" in data and "| ---" not in data
+    assert (out / "data" / "output-by-country.svg").read_text().startswith("<?xml")
+    if theme == "material":  # the fixed copy of Material's base.html
+        assert '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">' in home
+    else:
+        assert "md-toggle" not in home and "<title>" in home
+
+
+def test_a_site_can_keep_its_own_name_and_nav(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project / "explainer")
+    write(project / "docs" / "about-us.md", "# About us\n\nAn existing page.\n")
+    write(
+        project / "mkdocs.yml",
+        "site_name: An existing site\ntheme: material\n"
+        "plugins:\n  - search\n  - explainer:\n      content: explainer\n      site_settings: false\n",
+    )
+    result = mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    home = (project / "site" / "index.html").read_text()
+    assert "<title>An existing site</title>" in home
+    assert (project / "site" / "about-us" / "index.html").is_file()
+
+
+def test_content_errors_stop_a_plain_mkdocs_build(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project / "explainer")
+    (project / "docs").mkdir()
+    facts = project / "explainer" / "facts" / "basics.yaml"
+    facts.write_text(facts.read_text() + "- id: [broken\n")
+    write(project / "mkdocs.yml", "site_name: x\nplugins:\n  - explainer:\n      content: explainer\n")
+    result = mkdocs("build", cwd=project)
+    assert result.returncode == 1
+    assert "content has errors:" in result.stderr
+    assert "explainer/facts/basics.yaml:" in result.stderr and "[yaml-syntax]" in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_the_plugin_needs_directory_urls(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    write(
+        project / "mkdocs.yml",
+        f"site_name: x\nuse_directory_urls: false\nplugins:\n  - explainer:\n      content: {FIXTURE}\n",
+    )
+    result = mkdocs("build", cwd=project)
+    assert result.returncode == 1
+    assert "the explainer plugin needs use_directory_urls: true (its pages link to folders)" in result.stderr
+
+
+def test_content_folder_is_relative_to_the_config_file(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project / "explainer")
+    (project / "docs").mkdir()
+    write(project / "mkdocs.yml", "site_name: x\nplugins:\n  - explainer:\n      content: explainer\n")
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    plugin = config.plugins["explainer"]
+    assert isinstance(plugin, ExplainerPlugin)
+    assert plugin.resolve_content(config) == (project / "explainer").resolve()
+
+
+def test_the_plugin_instance_is_kept_across_rebuilds_with_its_caches(tmp_path: Path) -> None:
+    """What `mkdocs serve` does at each rebuild: load the configuration again, then build."""
+    config_file = ROOT / "mkdocs.yml"
+    first = load_config(config_file=str(config_file), plugins={"search": {}, "explainer": {"content": str(FIXTURE)}})
+    plugin = first.plugins["explainer"]
+    assert isinstance(plugin, ExplainerPlugin)
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.on_config(first)
+    prepared = plugin.preparer.last
+    assert prepared is not None and len(plugin.preparer.parsed) == 9 and len(plugin.preparer.charts) == 1
+    again = load_config(config_file=str(config_file), plugins={"search": {}, "explainer": {"content": str(FIXTURE)}})
+    assert again.plugins["explainer"] is plugin and plugin.serving
+    plugin.on_config(again)
+    assert plugin.preparer.last is prepared  # nothing changed: nothing read again
+
+
+def test_a_changed_file_is_parsed_again_and_the_others_are_not(content: Path) -> None:
+    preparer = Preparer()
+    first = preparer.prepare(content)
+    assert first.rendered is not None
+    facts = content / "facts" / "basics.yaml"
+    facts.write_text(facts.read_text().replace("output at 100 t", "output at 123 t"))
+    second = preparer.prepare(content)
+    assert second is not first and second.rendered is not None
+    assert "output at 123 t" in second.rendered.pages["facts/basics.md"]
+    assert second.rendered.assets == first.rendered.assets  # the chart's dataset did not change
+
+
+def test_poll_interval_reaches_the_watchers(tmp_path: Path) -> None:
+    """MkDocs' server has no setting for its polling interval: the plugin sets watchdog's, which this checks."""
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path))
+    assert [e.timeout for e in server.observer.emitters] == [0.5]
+    set_poll_interval(server, 0.1)
+    server.watch(str(ROOT / "builder" / "templates"))
+    assert sorted(e.timeout for e in server.observer.emitters) == [0.1, 0.1]
+    assert server.observer.timeout == 0.1
+
+
+def test_builder_keeps_no_state_in_module_globals() -> None:
+    """No module of builder/ assigns a mutable global at top level, nor reads state from the environment."""
+    for module in sorted((ROOT / "builder").glob("*.py")):
+        source = module.read_text()
+        assert "os.environ.get(" not in source and "global " not in source, module.name
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict | ast.List | ast.Set):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [t.id for t in targets if isinstance(t, ast.Name)]
+                assert all(name.isupper() for name in names), f"{module.name}: mutable global {names}"
+
+
+def test_another_content_folder_shows_none_of_the_first_explainers_pages(site: Path) -> None:  # noqa: F811
+    assert (ROOT / "content" / "pages" / "editing.md").is_file()
+    assert not (site / "editing").exists()
+    home = (site / "index.html").read_text()
+    assert "How this site is made" not in home and "editing/" not in home
+    assert not (site / "editor-guide").exists()
+
+
+def test_an_explainers_own_pages_are_under_about(content: Path, tmp_path: Path) -> None:
+    write(content / "pages" / "colophon.md", "# Colophon\n\nWho made this explainer.\n")
+    out = tmp_path / "site"
+    result = run("build", "--content", str(content), "--site-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "colophon" / "index.html").is_file()
+    home = parse(out / "index.html")
+    assert ("a", "colophon/") in home.refs
+    nav = (out / "method" / "index.html").read_text().split('<nav class="md-nav md-nav--primary', 1)[1]
+    about = nav[nav.index("About") :]
+    assert 0 < about.index("How we check facts") < about.index("Colophon")  # after the generated About pages
+
+
+def test_the_tools_documentation_is_a_site_of_its_own(tmp_path: Path) -> None:
+    out = tmp_path / "docs-site"
+    result = mkdocs("build", "--strict", "--config-file", "mkdocs-docs.yml", "--site-dir", str(out), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert (out / "editor-guide" / "index.html").is_file()
+    assert "python -m builder generate" in (out / "editor-guide" / "index.html").read_text()
+    assert not (out / "facts").exists() and not (out / "editing").exists()
