@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXTURE as FIXTURE_CONTENT
 from tests.test_build import run, site  # noqa: F401  (site: the built fixture site)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -233,3 +234,37 @@ def test_nu_html_checker_reports_no_errors(real_site: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[:3000]
+
+
+def test_hostile_site_values_run_nothing_in_the_browser(browser: Browser, tmp_path: Path) -> None:
+    """The fixture built with a site title and description that broke out of the theme's attributes, in Chromium:
+    no dialog opens and no navigation happens while the reader tabs through and every element gets mouse and
+    focus events."""
+    from tests.test_safety import HOSTILE_DESCRIPTION, HOSTILE_TITLE, set_site
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    set_site(content, title=HOSTILE_TITLE, description=HOSTILE_DESCRIPTION)
+    result = run("build", "--content", str(content), "--site-dir", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    dialogs: list[str] = []
+    for base in _serve(tmp_path / "site"):
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for path in ("", "facts/basics/", "404.html"):
+            page.goto(base + path)
+            for _ in range(25):
+                page.keyboard.press("Tab")
+            page.evaluate(
+                """() => document.querySelectorAll("*").forEach((el) => {
+                    for (const kind of ["mouseover", "mouseenter", "focus", "click"]) {
+                        if (kind === "click" && el.closest("a")) continue;
+                        el.dispatchEvent(new Event(kind, {bubbles: true}));
+                    }
+                })"""
+            )
+            page.wait_for_timeout(300)
+            assert page.url == base + path, "the page navigated away by itself"
+            assert page.title().endswith(HOSTILE_TITLE) or page.title() == HOSTILE_TITLE
+        page.close()
+    assert dialogs == []
