@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from builder.generate import STAMP
-from builder.write import STAMP
+from builder.write import STAMP as SITE_STAMP
 from tests.conftest import FIXTURE, write
 from tests.test_build import parse, run, tree_digest
 
@@ -166,7 +166,7 @@ def test_zensical_site_requests_nothing_from_elsewhere(zensical_site: Path) -> N
 def test_build_with_the_zensical_engine_swaps_the_site_in(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write(out / "old.html", "the previous site\n")
-    write(out / STAMP, "a site the builder made before\n")
+    write(out / SITE_STAMP, "a site the builder made before\n")
     result = run("build", "--content", str(FIXTURE), "--site-dir", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
     assert result.stderr.endswith(f"Built 14 generated pages into {out}/ with zensical.\n")
