@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -50,6 +51,13 @@ def test_saving_a_content_file_rebuilds_the_page(content: Path) -> None:
         facts = content / "facts" / "basics.yaml"
         facts.write_text(facts.read_text().replace("output at 100 t", "output at 123 t"))
         assert wait_for(url, "output at 123 t", 15), "the page was not rebuilt after the save"
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/%00", timeout=5)
+            status = 200
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status == 400, "a NUL in the address is a bad request, not a server error"
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        _, log = server.communicate(timeout=10)
+    assert "Traceback" not in log
