@@ -69,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="MkDocs configuration to take the theme and Markdown settings from (default: mkdocs.yml, if present)",
     )
+    generate_cmd.add_argument(
+        "--engine",
+        choices=pipeline.ENGINES,
+        default="mkdocs",
+        help="the engine that will build the project; its theme templates are copied in with content values escaped",
+    )
 
     serve_cmd = command("serve", "Preview the site, rebuilding when content or templates change.")
     serve_cmd.add_argument(
@@ -153,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Not generated: fix the errors above. {args.out}/ was left unchanged.", file=sys.stderr)
             return EXIT_PROBLEMS
         try:
-            written = generate(args.content, args.out, prepared, args.config)
+            written = generate(args.content, args.out, prepared, args.config, args.engine)
         except GenerateRefused as exc:
             print(f"Not generated: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS

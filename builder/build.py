@@ -31,6 +31,8 @@ from .write import SiteDirRefused, SiteWriter, refusal
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 OVERRIDES = Path(__file__).parent / "overrides"
 """Theme overrides any engine can use (OpenGraph metadata in main.html) and the site's CSS."""
+ZENSICAL_FIXES = Path(__file__).parent / "zensical"
+"""Copies of Zensical's templates with every value from the content escaped; used in projects built by Zensical."""
 MATERIAL_FIXES = Path(__file__).parent / "material"
 """Copies of Material for MkDocs templates, changed only to fix the theme's HTML and accessibility faults.
 
@@ -190,7 +192,7 @@ def _zensical_build(content_dir: Path, staging: Path, config_file: Path, prepare
     with tempfile.TemporaryDirectory(prefix="explainer-project-") as tmp:
         project = Path(tmp) / "project"
         try:
-            generate(content_dir, project, prepared=prepared, config_file=config_file)
+            generate(content_dir, project, prepared=prepared, config_file=config_file, engine="zensical")
         except GenerateRefused as exc:
             raise BuildFailed(str(exc)) from exc
         # Zensical writes its site inside the project; it is moved into place afterwards.

@@ -9,13 +9,14 @@ contents it then replaces.
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .build import CSS, OVERRIDES, Prepared, own_files, prepare, site_nav
+from .build import CSS, MATERIAL_FIXES, OVERRIDES, ZENSICAL_FIXES, Prepared, own_files, prepare, site_nav
 
 STAMP = ".explainer-generated"
 """The file that marks a folder as written by `generate`: only such a folder is ever emptied."""
@@ -100,10 +101,42 @@ def _clear(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
+def theme_fixes(engine: str) -> Path | None:
+    """The folder of the engine's templates fixed for this builder (content values escaped), where they match
+    the installed engine: builder/material/ for MkDocs with Material, builder/zensical/ for Zensical."""
+    if engine == "zensical":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("zensical")
+        except PackageNotFoundError:
+            return None
+        folder, pattern = ZENSICAL_FIXES, r"Copied from Zensical (\S+),"
+    else:
+        import material
+
+        installed = material.__version__
+        folder, pattern = MATERIAL_FIXES, r"Copied from Material for MkDocs (\S+),"
+    copied = re.search(pattern, (folder / "base.html").read_text("utf-8"))
+    if copied is None or copied.group(1) != installed:
+        raise GenerateRefused(
+            f"{folder} holds templates of another {engine} version than the installed {installed}; "
+            "run `python -m tests.test_theme` to copy them again"
+        )
+    return folder
+
+
 def generate(
-    content_dir: Path, out: Path, prepared: Prepared | None = None, config_file: Path | None = None
+    content_dir: Path,
+    out: Path,
+    prepared: Prepared | None = None,
+    config_file: Path | None = None,
+    engine: str = "mkdocs",
 ) -> list[Path]:
-    """Write the plain MkDocs project; returns the files written. Content must have no errors."""
+    """Write the plain MkDocs project; returns the files written. Content must have no errors.
+
+    `engine` says which engine's theme templates are copied in, fixed so that no value from the content is
+    written unescaped (each engine's templates differ, so a project is made for one of them)."""
     prepared = prepared if prepared is not None else prepare(content_dir)
     if prepared.rendered is None:
         raise GenerateRefused(f"{content_dir} has errors:\n{prepared.report()}")
@@ -134,13 +167,16 @@ def generate(
             write(f"{DOCS}/{beside}", text)
     for path, source in pages.items():
         write(f"{DOCS}/{path}", source.read_bytes())
-    for source in sorted(OVERRIDES.rglob("*")):
-        if source.is_file():
-            write(f"{THEME_DIR}/{source.relative_to(OVERRIDES).as_posix()}", source.read_bytes())
+    fixes = theme_fixes(engine)
+    for folder in (OVERRIDES, *([fixes] if fixes else [])):
+        for source in sorted(folder.rglob("*")):
+            if source.is_file():
+                write(f"{THEME_DIR}/{source.relative_to(folder).as_posix()}", source.read_bytes())
     config = project_config(prepared, settings, pages)
     header = (
         f"# A plain MkDocs project generated from {content_dir.as_posix()} by `python -m builder generate`.\n"
-        "# No hook or plugin: MkDocs (`mkdocs build`) or Zensical (`zensical build`) builds it as it is.\n"
+        f"# No hook or plugin: {'Zensical (`zensical build`)' if engine == 'zensical' else 'MkDocs (`mkdocs build`)'}"
+        " builds it as it is; its theme templates are fixed for that engine.\n"
     )
     write("mkdocs.yml", header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100))
     return written

@@ -38,9 +38,9 @@ GENERATED_PAGES = [
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "project"
-    result = run("generate", "--content", str(FIXTURE), "--out", str(out))
+    result = run("generate", "--content", str(FIXTURE), "--out", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr == f"Wrote a MkDocs project of 19 files into {out}/.\n"
+    assert result.stderr == f"Wrote a MkDocs project of 27 files into {out}/.\n"
     return out
 
 
@@ -58,7 +58,8 @@ def test_the_project_is_plain_mkdocs(project: Path) -> None:
     }
     assert (project / "overrides" / "main.html").is_file()
     assert (project / "overrides" / "assets" / "explainer.css").is_file()
-    assert not (project / "overrides" / "base.html").exists()  # Material's own fixed copies are MkDocs-only
+    # The project is made for Zensical: its theme copies are Zensical's templates with content values escaped.
+    assert (project / "overrides" / "base.html").read_text().startswith("{#- Copied from Zensical ")
     for page in GENERATED_PAGES:
         assert (project / "docs" / page).is_file(), page
     assert (project / "docs" / "data" / "output-by-country.svg").read_text().startswith("<?xml")

@@ -98,12 +98,10 @@ HOSTILE_TITLE = 'Metals" onfocus="alert(document.domain)" autofocus="'
 HOSTILE_DESCRIPTION = '0;url=https://evil.example/" http-equiv="refresh'
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture built with values that broke out of the theme's attributes and the front matter."""
+def hostile_content(root: Path) -> Path:
+    """The fixture content with values that broke out of the theme's attributes and the front matter."""
     import shutil
 
-    root = tmp_path_factory.mktemp("hostile")
     content = root / "content"
     shutil.copytree(FIXTURE, content)
     set_site(
@@ -121,9 +119,30 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     facts.write_text(text, encoding="utf-8")
     code, lines = check_lines(content)
     assert code == 0, lines
+    return content
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    content = hostile_content(root)
     result = run("build", "--content", str(content), "--site-dir", str(root / "site"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return root / "site"
+
+
+def test_zensical_engine_escapes_the_same_values(tmp_path: Path) -> None:
+    """Zensical's own templates write the site name and titles unescaped too: its fixed copies are used."""
+    pytest.importorskip("zensical")
+    content = hostile_content(tmp_path)
+    result = run("build", "--content", str(content), "--site-dir", str(tmp_path / "site"), "--engine", "zensical")
+    assert result.returncode == 0, result.stderr
+    pages = sorted((tmp_path / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        assert audit(page).faults == [], page
+    home = audit(tmp_path / "site" / "facts" / "basics" / "index.html")
+    assert home.title.strip() == f"The basics - {HOSTILE_TITLE}"
 
 
 def test_no_page_runs_script_or_loads_from_another_host(hostile_site: Path) -> None:
@@ -541,3 +560,23 @@ def test_chart_labels_with_dollar_signs_are_text_not_maths() -> None:
     )
     svg = bar_chart(dataset)
     assert svg.startswith("<?xml")
+
+
+def test_generated_mkdocs_project_escapes_the_same_values(tmp_path: Path) -> None:
+    """`generate` (for MkDocs) copies the fixed Material templates in: plain `mkdocs build` is as safe."""
+    content = hostile_content(tmp_path)
+    assert run("generate", "--content", str(content), "--out", str(tmp_path / "project")).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+        cwd=tmp_path / "project",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    pages = sorted((tmp_path / "project" / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        assert audit(page).faults == [], page

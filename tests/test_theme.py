@@ -1,8 +1,11 @@
-"""Material's HTML faults are fixed at the source: copies of its templates in builder/material/, each changed
-only where needed (each change applies to every occurrence), which must stay equal to the installed Material's template with those changes applied.
+"""The themes' faults are fixed at the source: copies of their templates, each changed only where needed.
 
-When Material changes one of these templates (an upgrade), the copy test fails: run
-`python -m tests.test_theme` to copy the new template again with the same changes, and review the diff.
+builder/material/ holds Material for MkDocs templates with its HTML faults fixed and every value that comes
+from the content escaped; builder/zensical/ holds Zensical's templates with the same escaping (Zensical's
+templates, like Material's, write the site name, titles and descriptions unescaped). Each copy must stay
+equal to the installed theme's template with those changes applied. When a theme changes one of these
+templates (an upgrade), the copy test fails: run `python -m tests.test_theme` to copy the new templates again
+with the same changes, and review the diff.
 """
 
 from __future__ import annotations
@@ -14,44 +17,59 @@ from pathlib import Path
 import material
 import pytest
 
-from builder.build import MATERIAL_FIXES
+from builder.build import MATERIAL_FIXES, ZENSICAL_FIXES
 from tests.test_build import site  # noqa: F401  (the built fixture site)
 
 UPSTREAM = Path(material.__file__).parent / "templates"
 HEADER = "{#-\n  This file was automatically generated - do not edit\n-#}\n"
 
-ESCAPED = "every title, the site name and the page description from the content is escaped where it is written (| e): editors' plain text must never become markup"
+ESCAPE = (
+    "config.site_name",
+    "config.site_description",
+    "config.site_author",
+    "page.meta.title",
+    "page.meta.description",
+    "page.meta.author",
+    "page.meta.subtitle",
+    "page.title",
+    "page.title | striptags",
+    "page.title | d(config.site_name, true)",
+    "nav_item.title",
+    "nav_item.typeset.title",
+    "nav_item.meta.subtitle",
+    "ref.title",
+    "ref.title or nav_item.title",
+    "page.previous_page.title",
+    "page.next_page.title",
+)
+"""Expressions whose value comes from the content as plain text: written `{{ ... | e }}` wherever they appear."""
+ESCAPED_IN = (
+    "base.html",
+    "partials/header.html",
+    "partials/nav.html",
+    "partials/content.html",
+    "partials/nav-item.html",
+    "partials/tabs-item.html",
+    "partials/path-item.html",
+    "partials/footer.html",
+)
+ESCAPED = "every title, the site name and descriptions from the content are escaped where they are written (| e)"
+
+
+def escape_values(text: str, name: str) -> str:
+    """Every {{ expression }} of ESCAPE in a template written {{ expression | e }}."""
+    changed = text
+    for expression in ESCAPE:
+        for written in (f"{{{{ {expression} }}}}", f"{{{{ {expression}}}}}"):
+            changed = changed.replace(written, f"{{{{ {expression} | e }}}}")
+    assert changed != text, f"{name}: none of the content values is written here any more; look again"
+    return changed
+
 
 CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "base.html": (
-        "no autocomplete attribute on the drawer and search checkboxes (the Nu Html Checker: not allowed on checkboxes),"
-        f" and {ESCAPED}",
+        "no autocomplete attribute on the drawer and search checkboxes (the Nu Html Checker: not allowed on checkboxes)",
         [
-            (
-                '<meta name="description" content="{{ page.meta.description }}">',
-                '<meta name="description" content="{{ page.meta.description | e }}">',
-            ),
-            (
-                '<meta name="description" content="{{ config.site_description }}">',
-                '<meta name="description" content="{{ config.site_description | e }}">',
-            ),
-            (
-                '<meta name="author" content="{{ page.meta.author }}">',
-                '<meta name="author" content="{{ page.meta.author | e }}">',
-            ),
-            (
-                '<meta name="author" content="{{ config.site_author }}">',
-                '<meta name="author" content="{{ config.site_author | e }}">',
-            ),
-            (
-                "<title>{{ page.meta.title }} - {{ config.site_name }}</title>",
-                "<title>{{ page.meta.title | e }} - {{ config.site_name | e }}</title>",
-            ),
-            (
-                "<title>{{ page.title | striptags }} - {{ config.site_name }}</title>",
-                "<title>{{ page.title | striptags | e }} - {{ config.site_name | e }}</title>",
-            ),
-            ("<title>{{ config.site_name }}</title>", "<title>{{ config.site_name | e }}</title>"),
             (
                 'type="checkbox" id="__drawer" autocomplete="off">',
                 'type="checkbox" id="__drawer">',
@@ -72,50 +90,8 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ],
     ),
     "partials/nav-item.html": (
-        f"no empty tabindex on section labels (the Nu Html Checker: bad value), and {ESCAPED}",
-        [
-            (' tabindex="{{ tabindex }}"', '{% if tabindex %} tabindex="{{ tabindex }}"{% endif %}'),
-            ("      {{ nav_item.typeset.title }}\n", "      {{ nav_item.typeset.title | e }}\n"),
-            ("    {{ nav_item.title }}\n", "    {{ nav_item.title | e }}\n"),
-            ("<small>{{ nav_item.meta.subtitle }}</small>", "<small>{{ nav_item.meta.subtitle | e }}</small>"),
-        ],
-    ),
-    "partials/header.html": (
-        ESCAPED,
-        [
-            ('aria-label="{{ config.site_name }}"', 'aria-label="{{ config.site_name | e }}"'),
-            ("            {{ config.site_name }}\n", "            {{ config.site_name | e }}\n"),
-            ("              {{ page.meta.title }}\n", "              {{ page.meta.title | e }}\n"),
-            ("              {{ page.title }}\n", "              {{ page.title | e }}\n"),
-        ],
-    ),
-    "partials/nav.html": (
-        ESCAPED,
-        [
-            ('aria-label="{{ config.site_name }}"', 'aria-label="{{ config.site_name | e }}"'),
-            ("  {{ config.site_name }}\n", "  {{ config.site_name | e }}\n"),
-        ],
-    ),
-    "partials/content.html": (
-        ESCAPED,
-        [
-            (
-                "<h1>{{ page.title | d(config.site_name, true)}}</h1>",
-                "<h1>{{ page.title | d(config.site_name, true) | e }}</h1>",
-            )
-        ],
-    ),
-    "partials/tabs-item.html": (ESCAPED, [("  {{ ref.title }}\n", "  {{ ref.title | e }}\n")]),
-    "partials/path-item.html": (ESCAPED, [("    {{ nav_item.title }}\n", "    {{ nav_item.title | e }}\n")]),
-    "partials/footer.html": (
-        ESCAPED,
-        [
-            (
-                "                {{ page.previous_page.title }}\n",
-                "                {{ page.previous_page.title | e }}\n",
-            ),
-            ("                {{ page.next_page.title }}\n", "                {{ page.next_page.title | e }}\n"),
-        ],
+        "no empty tabindex on section labels (the Nu Html Checker: bad value)",
+        [(' tabindex="{{ tabindex }}"', '{% if tabindex %} tabindex="{{ tabindex }}"{% endif %}')],
     ),
     "partials/toc.html": (
         "the table of contents' title points at the __toc toggle only inside the navigation, where that toggle"
@@ -133,13 +109,16 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 
 def expected(name: str) -> str:
     """The installed Material's template with our changes applied, under a header that says so."""
-    why, changes = CHANGES[name]
+    why, changes = CHANGES.get(name, ("", []))
     text = (UPSTREAM / name).read_text(encoding="utf-8")
     assert text.startswith(HEADER), f"Material's {name} no longer starts with its usual header"
     text = text.removeprefix(HEADER)
     for old, new in changes:
         assert old in text, f"Material's {name} changed: {old!r} is gone; look again at what our copy fixes"
         text = text.replace(old, new)
+    if name in ESCAPED_IN:
+        text = escape_values(text, name)
+        why = f"{why}, and {ESCAPED}" if why else ESCAPED
     header = (
         f"{{#- Copied from Material for MkDocs {material.__version__}, templates/{name}; changed only so that\n"
         f"  {why}.\n  tests/test_theme.py checks this copy; `python -m tests.test_theme` makes it again. -#}}\n"
@@ -147,9 +126,38 @@ def expected(name: str) -> str:
     return header + text
 
 
-@pytest.mark.parametrize("name", sorted(CHANGES))
+def expected_zensical(name: str) -> str:
+    """The installed Zensical's template with the content's values escaped, under a header that says so."""
+    import zensical
+
+    upstream = Path(zensical.__file__).parent / "templates"
+    text = (upstream / name).read_text(encoding="utf-8").removeprefix(HEADER)
+    version = _zensical_version()
+    header = (
+        f"{{#- Copied from Zensical {version}, templates/{name}; changed only so that\n"
+        f"  {ESCAPED}.\n  tests/test_theme.py checks this copy; `python -m tests.test_theme` makes it again. -#}}\n"
+    )
+    return header + escape_values(text, name)
+
+
+def _zensical_version() -> str:
+    from importlib.metadata import version
+
+    return version("zensical")
+
+
+MATERIAL_COPIES = sorted(set(CHANGES) | set(ESCAPED_IN))
+
+
+@pytest.mark.parametrize("name", MATERIAL_COPIES)
 def test_override_is_materials_template_with_only_our_change(name: str) -> None:
     assert (MATERIAL_FIXES / name).read_text(encoding="utf-8") == expected(name)
+
+
+@pytest.mark.parametrize("name", ESCAPED_IN)
+def test_zensical_copy_is_its_template_with_values_escaped(name: str) -> None:
+    pytest.importorskip("zensical")
+    assert (ZENSICAL_FIXES / name).read_text(encoding="utf-8") == expected_zensical(name)
 
 
 class Tags(HTMLParser):
@@ -191,11 +199,15 @@ def test_built_pages_have_none_of_materials_faults(site: Path) -> None:  # noqa:
 
 
 def main() -> int:
-    for name in sorted(CHANGES):
-        target = MATERIAL_FIXES / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(expected(name), encoding="utf-8")
-        print(target)
+    for folder, names, make in (
+        (MATERIAL_FIXES, MATERIAL_COPIES, expected),
+        (ZENSICAL_FIXES, ESCAPED_IN, expected_zensical),
+    ):
+        for name in names:
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(make(name), encoding="utf-8")
+            print(target)
     return 0
 
 
