@@ -48,7 +48,11 @@ def _parser() -> argparse.ArgumentParser:
         "--site-dir", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)"
     )
     build_cmd.add_argument(
-        "--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration"
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="MkDocs configuration (default: mkdocs.yml if the current folder has one, else the builder's own)",
     )
     build_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
     build_cmd.add_argument(
@@ -65,9 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     generate_cmd.add_argument(
         "--config",
         type=Path,
-        default=Path("mkdocs.yml"),
+        default=None,
         metavar="FILE",
-        help="MkDocs configuration to take the theme and Markdown settings from (default: mkdocs.yml, if present)",
+        help="MkDocs configuration to take the theme and Markdown settings from (default: mkdocs.yml if the "
+        "current folder has one, else the builder's own)",
     )
     generate_cmd.add_argument(
         "--engine",
@@ -81,7 +86,11 @@ def _parser() -> argparse.ArgumentParser:
         "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address (default: 127.0.0.1:8000)"
     )
     serve_cmd.add_argument(
-        "--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration"
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="MkDocs configuration (default: mkdocs.yml if the current folder has one, else the builder's own)",
     )
 
     schema_cmd = command("schema", "Write the JSON Schemas editors' tools use, generated from the content model.")
@@ -110,6 +119,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     review_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     return parser
+
+
+def config_file(given: Path | None) -> Path:
+    """The MkDocs configuration: as given, else ./mkdocs.yml, else the builder's own default."""
+    if given is not None:
+        return given
+    local = Path("mkdocs.yml")
+    return local if local.is_file() else pipeline.DEFAULT_CONFIG
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
         return EXIT_OK
     if args.command == "build":
-        return pipeline.build(args.content, args.site_dir, args.config, args.format, args.engine)
+        return pipeline.build(args.content, args.site_dir, config_file(args.config), args.format, args.engine)
     if args.command == "generate":
         prepared = pipeline.prepare(args.content)
         if prepared.checked.problems:
@@ -159,14 +176,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Not generated: fix the errors above. {args.out}/ was left unchanged.", file=sys.stderr)
             return EXIT_PROBLEMS
         try:
-            written = generate(args.content, args.out, prepared, args.config, args.engine)
+            written = generate(args.content, args.out, prepared, config_file(args.config), args.engine)
         except GenerateRefused as exc:
             print(f"Not generated: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
         print(f"Wrote a MkDocs project of {len(written)} files into {args.out}/.", file=sys.stderr)
         return EXIT_OK
     if args.command == "serve":
-        return pipeline.serve(args.content, args.config, args.dev_addr)
+        return pipeline.serve(args.content, config_file(args.config), args.dev_addr)
     return EXIT_USAGE
 
 

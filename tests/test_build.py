@@ -174,3 +174,22 @@ def test_mkdocs_failure_leaves_previous_site(content: Path, tmp_path: Path) -> N
     assert "docs/sources.md is a hand-written page where the builder generates one; rename or move it" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_digest(out) == before
+
+
+def test_a_folder_without_mkdocs_yml_builds_with_the_builders_own_configuration(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURE, tmp_path / "content")
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", "build", "--content", "content"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.endswith("Built 14 generated pages into site/ with mkdocs.\n")
+    assert (tmp_path / "site" / "facts" / "basics" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "content", "site"]
