@@ -179,7 +179,9 @@ def _mkdocs_build(content_dir: Path, staging: Path, config_file: Path, preparer:
 
     try:
         plugins = plugins_with_content(config_file, content_dir)
-        config = load_config(config_file=str(config_file), site_dir=str(staging), strict=True, plugins=plugins)
+        config = load_config(
+            config_file=str(config_file), site_dir=str(staging.resolve()), strict=True, plugins=plugins
+        )
         explainer = config.plugins[PLUGIN]
         assert isinstance(explainer, ExplainerPlugin)
         explainer.preparer = preparer  # what was just validated is built as it is
