@@ -8,7 +8,6 @@ import json
 import sys
 from pathlib import Path
 
-from . import build as pipeline
 from .problems import Level, count, format_problems, has_errors
 from .review import format_findings, review
 from .scaffold import KINDS, new_item
@@ -25,9 +24,9 @@ def date(text: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m builder", description="Build a sourced explainer from YAML content."
-    )
+    # The same commands run as `python -m builder` and as the console script `explainer`.
+    prog = "python -m builder" if sys.argv[0].endswith("__main__.py") else Path(sys.argv[0]).name
+    parser = argparse.ArgumentParser(prog=prog, description="Build a sourced explainer from YAML content.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -119,10 +118,15 @@ def main(argv: list[str] | None = None) -> int:
         findings = review(checked, args.today or dt.date.today(), copies)
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
         return EXIT_OK
+    # The pipeline loads MkDocs, Jinja2, Babel and matplotlib: only the commands that build import it.
     if args.command == "build":
-        return pipeline.build(args.content, args.site_dir, args.config, args.format)
+        from .build import build
+
+        return build(args.content, args.site_dir, args.config, args.format)
     if args.command == "serve":
-        return pipeline.serve(args.content, args.config, args.dev_addr)
+        from .build import serve
+
+        return serve(args.content, args.config, args.dev_addr)
     return EXIT_USAGE
 
 

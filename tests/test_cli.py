@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURE, write
+from tests.conftest import FIXTURE, ROOT, write
 from tests.test_build import run
 
 
@@ -65,3 +67,18 @@ def test_usage_errors_exit_2() -> None:
     result = run("nonsense")
     assert result.returncode == 2
     assert "invalid choice: 'nonsense'" in result.stderr
+
+
+def test_check_loads_no_build_machinery() -> None:
+    """`check` must start fast: MkDocs, Jinja2, Babel and matplotlib are loaded only by the commands that build."""
+    script = (
+        "import sys\n"
+        "from builder.__main__ import main\n"
+        "status = main(['check', '--content', sys.argv[1]])\n"
+        "heavy = {'babel', 'jinja2', 'material', 'matplotlib', 'mkdocs', 'numpy'}\n"
+        "print(status, sorted(heavy & {name.partition('.')[0] for name in sys.modules}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(FIXTURE)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
