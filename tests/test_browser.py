@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_build import run, site  # noqa: F401  (site: the built fixture site)
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -56,16 +54,8 @@ def _serve(root: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:  # noqa: F811
+def server(site: Path) -> Iterator[str]:
     yield from _serve(site)
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("real") / "site"
-    result = run("build", "--site-dir", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURE, ROOT, write
-from tests.test_build import run
+from tests.conftest import FIXTURE, ROOT, run, write
 
 
 def test_check_clean_tree() -> None:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from builder.review import REVIEW_CODES, normalise, quote_found, review
 from builder.validate import check
-from tests.conftest import write
-from tests.test_build import run
+from tests.conftest import run, write
 
 
 def findings(content: Path, today: str = "2025-06-01") -> list[str]:
