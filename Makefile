@@ -72,7 +72,7 @@ bench: $(STAMP) ## time the builder's own stage as facts grow (a benchmark, not 
 bench-serve: $(STAMP) ## save-to-rebuilt-page time of the live preview on a copy of the real content
 	$(PY) -m tests.bench_serve
 
-golden: $(STAMP) ## regenerate the golden files in tests/cases/ from the current builder
+golden: $(STAMP) ## regenerate the golden files in tests/cases/ (problems, rendered Markdown, command output)
 	$(PY) -m tests.golden
 
 check: lint types content-check lint-workflow test ## everything CI runs

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from builder.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
@@ -16,6 +20,15 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
     )
+
+
+def run_main(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    """The command line's main() in this process, as `python -m builder ARGS` runs in `cwd`:
+    its exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(args)
+    return status, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

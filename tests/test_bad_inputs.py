@@ -12,8 +12,6 @@ their own, so that a crash, a blown stack or runaway memory shows as such.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import shutil
 import subprocess
@@ -24,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.__main__ import main
-from tests.conftest import FIXTURE
+from tests.conftest import FIXTURE, run_main
 from tests.test_build import tree_digest
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -290,14 +287,6 @@ RESOURCE_CASES = {
 """Cases run in a process of their own: what they test is how one process copes with them."""
 
 
-def run_in_process(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    """The command line's main() as `python -m builder ARGS` runs it in `cwd`: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(args)
-    return status, out.getvalue(), err.getvalue()
-
-
 def run_in_subprocess(args: list[str], cwd: Path) -> tuple[int, str, str]:
     result = subprocess.run(
         [sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, timeout=30, check=False
@@ -308,7 +297,7 @@ def run_in_subprocess(args: list[str], cwd: Path) -> tuple[int, str, str]:
 def assert_case(tmp_path: Path, folder: str, name: str, data: bytes, expected: str) -> None:
     shutil.copytree(FIXTURE, tmp_path / "content")
     (tmp_path / "content" / folder / f"{name}.yaml").write_bytes(data)
-    run = run_in_subprocess if name in RESOURCE_CASES else run_in_process
+    run = run_in_subprocess if name in RESOURCE_CASES else run_main
     began = time.monotonic()
     status, stdout, stderr = run(["check", "--content", "content"], tmp_path)
     elapsed = time.monotonic() - began
@@ -356,7 +345,7 @@ def test_failed_build_leaves_previous_site_byte_identical(tmp_path: Path, site: 
         folder = FILE_CASES[name][0]
         broken = content / folder / f"{name}.yaml"
         broken.write_bytes((CORPUS / f"{name}.yaml").read_bytes())
-        status, _, stderr = run_in_process(["build", "--content", "content", "--site-dir", "site"], tmp_path)
+        status, _, stderr = run_main(["build", "--content", "content", "--site-dir", "site"], tmp_path)
         assert status == 1, stderr
         assert "Traceback" not in stderr
         assert stderr.splitlines()[-1] == "Build stopped: fix the errors above. site/ was left unchanged."

@@ -43,25 +43,6 @@ def test_check_json_format(content: Path) -> None:
     ]
 
 
-def test_stats_json() -> None:
-    result = run("stats", "--content", str(FIXTURE), "--format", "json")
-    assert result.returncode == 0
-    assert json.loads(result.stdout) == {
-        "facts": 3,
-        "sources": 3,
-        "questions": 2,
-        "citations": 23,
-        "uncited_facts": 0,
-        "unused_sources": 0,
-        "events": 2,
-        "elements": 2,
-        "people": 1,
-        "datasets": 1,
-        "corrections": 1,
-        "topics": 2,
-    }
-
-
 def test_usage_errors_exit_2() -> None:
     result = run("nonsense")
     assert result.returncode == 2
