@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make build` and `make test`.
-# Everything runs inside .venv, created here from the pinned requirements.lock.
+# Everything runs inside .venv, created here from the hashed lock requirements/dev.txt (make lock).
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,13 +10,23 @@ SITE ?= site
 ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build docs serve test check format lint types content-check stats lint-workflow golden bench bench-serve screenshots clean
+.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve screenshots clean
 
-$(STAMP): requirements.lock pyproject.toml
+PIP := $(PY) -m pip --disable-pip-version-check
+LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+
+# requirements/dev.txt pins every package, with hashes: the runtime lock's plus the tools'.
+# The package itself is installed without dependencies, so nothing unpinned gets in.
+$(STAMP): requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) install --quiet --require-hashes -r requirements/dev.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+lock: $(STAMP) ## regenerate the hashed locks from pyproject.toml (make lock LOCK_ARGS=--upgrade to update all)
+	$(LOCK) --output-file requirements/runtime.txt pyproject.toml
+	$(LOCK) --extra dev --constraint requirements/runtime.txt --output-file requirements/dev.txt pyproject.toml
 
 build: $(STAMP) ## validate content and build site/ with MkDocs in strict mode
 	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE)
@@ -65,10 +75,13 @@ bench: $(STAMP) ## time the builder's own stage as facts grow (a benchmark, not 
 bench-serve: $(STAMP) ## save-to-rebuilt-page time of the live preview on a copy of the real content
 	$(PY) -m tests.bench_serve
 
-golden: $(STAMP) ## regenerate the golden files in tests/cases/ from the current builder
+golden: $(STAMP) ## regenerate the golden files in tests/cases/ (problems, rendered Markdown, command output)
 	$(PY) -m tests.golden
 
 check: lint types content-check lint-workflow test ## everything CI runs
 
 clean:
-	rm -rf $(SITE) site-docs .site.building .site.old .pytest_cache .mypy_cache .ruff_cache
+	@# Only a site folder the builder made (it holds the .explainer-site stamp) is removed.
+	@if [ -f "$(SITE)/.explainer-site" ]; then rm -rf "$(SITE)"; \
+	elif [ -e "$(SITE)" ]; then echo "$(SITE): left alone (no .explainer-site stamp: the builder did not make it)"; fi
+	rm -rf site-docs .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -8,12 +8,11 @@ import json
 import sys
 from pathlib import Path
 
-from . import build as pipeline
-from .generate import GenerateRefused, generate
 from .problems import Level, count, format_problems, has_errors
 from .review import format_findings, review
 from .scaffold import KINDS, new_item
 from .schema import SchemaOutError, write_schemas
+from .settings import DEFAULT_CONFIG, ENGINES
 from .stats import stats
 from .validate import check
 
@@ -26,9 +25,9 @@ def date(text: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m builder", description="Build a sourced explainer from YAML content."
-    )
+    # The same commands run as `python -m builder` and as the console script `explainer`.
+    prog = "python -m builder" if sys.argv[0].endswith("__main__.py") else Path(sys.argv[0]).name
+    parser = argparse.ArgumentParser(prog=prog, description="Build a sourced explainer from YAML content.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -57,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
     build_cmd.add_argument(
         "--engine",
-        choices=pipeline.ENGINES,
+        choices=ENGINES,
         default="mkdocs",
         help="mkdocs: MkDocs with the explainer plugin (default); zensical: Zensical builds a generated project",
     )
@@ -76,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate_cmd.add_argument(
         "--engine",
-        choices=pipeline.ENGINES,
+        choices=ENGINES,
         default="mkdocs",
         help="the engine that will build the project; its theme templates are copied in with content values escaped",
     )
@@ -126,7 +125,7 @@ def config_file(given: Path | None) -> Path:
     if given is not None:
         return given
     local = Path("mkdocs.yml")
-    return local if local.is_file() else pipeline.DEFAULT_CONFIG
+    return local if local.is_file() else DEFAULT_CONFIG
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,10 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         findings = review(checked, args.today or dt.date.today(), copies)
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
         return EXIT_OK
+    # The pipeline loads MkDocs, Jinja2, Babel and matplotlib: only the commands that build import it.
     if args.command == "build":
-        return pipeline.build(args.content, args.site_dir, config_file(args.config), args.format, args.engine)
+        from .build import build
+
+        return build(args.content, args.site_dir, config_file(args.config), args.format, args.engine)
     if args.command == "generate":
-        prepared = pipeline.prepare(args.content)
+        from .build import prepare
+        from .generate import GenerateRefused, generate
+
+        prepared = prepare(args.content)
         if prepared.checked.problems:
             print(prepared.report(), file=sys.stderr)
         if prepared.rendered is None:
@@ -183,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Wrote a MkDocs project of {len(written)} files into {args.out}/.", file=sys.stderr)
         return EXIT_OK
     if args.command == "serve":
-        return pipeline.serve(args.content, config_file(args.config), args.dev_addr)
+        from .build import serve
+
+        return serve(args.content, config_file(args.config), args.dev_addr)
     return EXIT_USAGE
 
 

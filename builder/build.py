@@ -31,8 +31,6 @@ from .write import SiteDirRefused, SiteWriter, refusal
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 OVERRIDES = Path(__file__).parent / "overrides"
 """Theme overrides any engine can use (OpenGraph metadata in main.html) and the site's CSS."""
-DEFAULT_CONFIG = Path(__file__).parent / "default.yml"
-"""The MkDocs configuration used where the current folder has none (an installed `explainer`)."""
 ZENSICAL_FIXES = Path(__file__).parent / "zensical"
 """Copies of Zensical's templates with every value from the content escaped; used in projects built by Zensical."""
 MATERIAL_FIXES = Path(__file__).parent / "material"
@@ -44,7 +42,6 @@ CSS = "assets/explainer.css"
 """The site's style sheet, under OVERRIDES and at this path in the built site."""
 PAGES = "pages"
 """The folder of an explainer's hand-written pages, inside its content folder."""
-ENGINES = ("mkdocs", "zensical")
 PLUGIN = "explainer"
 
 

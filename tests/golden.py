@@ -10,9 +10,23 @@ from pathlib import Path
 from builder.problems import format_problems
 from builder.render import render
 from builder.validate import check
+from tests.conftest import run_main
 
 CASES = Path(__file__).parent / "cases"
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
+
+
+COMMANDS = {
+    "review.txt": ["review", "--content", "content", "--today", "2025-06-01"],
+    "stats.json": ["stats", "--content", "content", "--format", "json"],
+}
+"""Golden file under tests/cases/commands/ -> a command run on the fixture content; the file holds its stdout."""
+
+
+def command_output(args: list[str]) -> str:
+    status, stdout, stderr = run_main(args, FIXTURE.parent)
+    assert (status, stderr) == (0, ""), stderr
+    return stdout
 
 
 def problem_report(case: Path) -> str:
@@ -36,6 +50,8 @@ def main() -> None:
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
+    for name, args in COMMANDS.items():
+        (CASES / "commands" / name).write_text(command_output(args), encoding="utf-8")
     print(f"Golden files written under {CASES}")
 
 

@@ -4,6 +4,10 @@ Every case must give its expected located message (`path:line:col: level: messag
 error reported for the case's file) or, where noted, a problem with the expected code; exit 1; never a
 traceback; and finish within 10 s. Cases are files in tests/bad_inputs/, or bytes generated here
 (binary, other encodings, huge files). A failed build must leave the previous site/ unchanged.
+
+Most cases run the command line's `main()` in this process, with its output captured; the cases that
+test the limits of a process (size, depth, expansion) run `python -m builder check` in a process of
+their own, so that a crash, a blown stack or runaway memory shows as such.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE, ROOT
+from tests.conftest import FIXTURE, run_main
 from tests.test_build import tree_digest
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -218,10 +222,10 @@ FACT = "- id: case-fact\n  title: Café output\n  statement: Plain words.\n"
 def _many_facts(size: int) -> bytes:
     """Valid-looking facts up to `size` bytes, one of them broken at the end."""
     one = (FIXTURE / "facts" / "basics.yaml").read_text().split("- id: beta-fact")[0]
-    chunks, n = [], 0
-    while sum(map(len, chunks)) < size:
-        chunks.append(one.replace("alpha-fact", f"bulk-fact-{n}"))
-        n += 1
+    chunks, total = [], 0
+    while total < size:
+        chunks.append(one.replace("alpha-fact", f"bulk-fact-{len(chunks)}"))
+        total += len(chunks[-1])
     return ("".join(chunks) + "- id: bulk-last\n  title: x\n  bogus: 1\n").encode()
 
 
@@ -272,28 +276,34 @@ GENERATED: dict[str, tuple[str, Callable[[], bytes], str]] = {
 }
 
 
-def check_case(
-    tmp_path: Path, folder: str, name: str, data: bytes
-) -> tuple[list[str], float, subprocess.CompletedProcess[str]]:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    (content / folder / f"{name}.yaml").write_bytes(data)
-    began = time.monotonic()
+RESOURCE_CASES = {
+    "alias-bomb",
+    "deep-nesting",
+    "tens-of-megabytes",
+    "a-megabyte-of-facts",
+    "nesting-100000-deep",
+    "many-aliases",
+}
+"""Cases run in a process of their own: what they test is how one process copes with them."""
+
+
+def run_in_subprocess(args: list[str], cwd: Path) -> tuple[int, str, str]:
     result = subprocess.run(
-        [sys.executable, "-m", "builder", "check", "--content", "content"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+        [sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, timeout=30, check=False
     )
-    return result.stdout.splitlines(), time.monotonic() - began, result
+    return result.returncode, result.stdout, result.stderr
 
 
 def assert_case(tmp_path: Path, folder: str, name: str, data: bytes, expected: str) -> None:
-    lines, elapsed, result = check_case(tmp_path, folder, name, data)
-    assert result.returncode == 1, result.stdout[-2000:]
-    assert "Traceback" not in result.stdout + result.stderr, result.stderr[-2000:]
+    shutil.copytree(FIXTURE, tmp_path / "content")
+    (tmp_path / "content" / folder / f"{name}.yaml").write_bytes(data)
+    run = run_in_subprocess if name in RESOURCE_CASES else run_main
+    began = time.monotonic()
+    status, stdout, stderr = run(["check", "--content", "content"], tmp_path)
+    elapsed = time.monotonic() - began
+    lines = stdout.splitlines()
+    assert status == 1, stdout[-2000:]
+    assert "Traceback" not in stdout + stderr, stderr[-2000:]
     assert elapsed < 10, f"{name} took {elapsed:.1f} s"
     prefix = f"content/{folder}/{name}.yaml:"
     for line in lines[:-1]:
@@ -312,6 +322,7 @@ def test_corpus_is_large_and_complete() -> None:
     files = {p.stem for p in CORPUS.glob("*.yaml")}
     assert files == set(FILE_CASES), "every file in tests/bad_inputs/ needs an expectation, and the reverse"
     assert len(FILE_CASES) + len(GENERATED) >= 40
+    assert set(FILE_CASES) | set(GENERATED) >= RESOURCE_CASES
 
 
 @pytest.mark.parametrize("name", sorted(FILE_CASES))
@@ -326,37 +337,20 @@ def test_generated_bad_input(tmp_path: Path, name: str) -> None:
     assert_case(tmp_path, folder, name, make(), expected)
 
 
-def test_failed_build_leaves_previous_site_byte_identical(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    built = subprocess.run(
-        [sys.executable, "-m", "builder", "build", "--content", str(content), "--site-dir", str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    before = tree_digest(site)
+def test_failed_build_leaves_previous_site_byte_identical(tmp_path: Path, site: Path) -> None:
+    previous = shutil.copytree(site, tmp_path / "site")
+    content = shutil.copytree(FIXTURE, tmp_path / "content")
+    before = tree_digest(previous)
     for name in ("yaml-unclosed-flow", "python-object-tag", "alias-bomb", "script-in-text", "duplicate-id"):
         folder = FILE_CASES[name][0]
         broken = content / folder / f"{name}.yaml"
         broken.write_bytes((CORPUS / f"{name}.yaml").read_bytes())
-        result = subprocess.run(
-            [sys.executable, "-m", "builder", "build", "--content", str(content), "--site-dir", str(site)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert result.returncode == 1, result.stderr
-        assert "Traceback" not in result.stderr
-        assert f"{site}/ was left unchanged" in result.stderr
-        assert tree_digest(site) == before
+        status, _, stderr = run_main(["build", "--content", "content", "--site-dir", "site"], tmp_path)
+        assert status == 1, stderr
+        assert "Traceback" not in stderr
+        assert stderr.splitlines()[-1] == "Build stopped: fix the errors above. site/ was left unchanged."
+        assert tree_digest(previous) == before
         broken.unlink()
-    assert not any(p.name.startswith(".site.") and p.is_dir() for p in tmp_path.iterdir()), (
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".site.lock") == ["content", "site"], (
         "no staging folder left behind"
     )

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURE, write
-from tests.test_build import run
+from tests.conftest import FIXTURE, ROOT, run, write
 
 
 def test_check_clean_tree() -> None:
@@ -42,26 +43,22 @@ def test_check_json_format(content: Path) -> None:
     ]
 
 
-def test_stats_json() -> None:
-    result = run("stats", "--content", str(FIXTURE), "--format", "json")
-    assert result.returncode == 0
-    assert json.loads(result.stdout) == {
-        "facts": 3,
-        "sources": 3,
-        "questions": 2,
-        "citations": 23,
-        "uncited_facts": 0,
-        "unused_sources": 0,
-        "events": 2,
-        "elements": 2,
-        "people": 1,
-        "datasets": 1,
-        "corrections": 1,
-        "topics": 2,
-    }
-
-
 def test_usage_errors_exit_2() -> None:
     result = run("nonsense")
     assert result.returncode == 2
     assert "invalid choice: 'nonsense'" in result.stderr
+
+
+def test_check_loads_no_build_machinery() -> None:
+    """`check` must start fast: MkDocs, Jinja2, Babel and matplotlib are loaded only by the commands that build."""
+    script = (
+        "import sys\n"
+        "from builder.__main__ import main\n"
+        "status = main(['check', '--content', sys.argv[1]])\n"
+        "heavy = {'babel', 'jinja2', 'material', 'matplotlib', 'mkdocs', 'numpy'}\n"
+        "print(status, sorted(heavy & {name.partition('.')[0] for name in sys.modules}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(FIXTURE)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr

@@ -11,7 +11,6 @@ from builder.model import Content, SourceKind
 from builder.stats import stats
 from builder.validate import check
 from tests.conftest import ROOT
-from tests.test_build import run
 
 CONTENT = ROOT / "content"
 
@@ -70,11 +69,8 @@ def test_elements_cover_the_seventeen(real: Content) -> None:
     assert numbers == [21, 39, *range(57, 72)]
 
 
-def test_real_site_builds_strict_and_search_finds_key_items(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    result = run("build", "--site-dir", str(out))
-    assert result.returncode == 0, result.stderr
-    docs = json.loads((out / "search" / "search_index.json").read_text())["docs"]
+def test_real_site_builds_strict_and_search_finds_key_items(real_site: Path) -> None:
+    docs = json.loads((real_site / "search" / "search_index.json").read_text())["docs"]
 
     def found(word: str) -> set[str]:
         return {d["location"] for d in docs if word.lower() in (d["title"] + d["text"]).lower()}

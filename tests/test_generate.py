@@ -14,8 +14,8 @@ import yaml
 
 from builder.generate import STAMP
 from builder.write import STAMP as SITE_STAMP
-from tests.conftest import FIXTURE, write
-from tests.test_build import parse, run, tree_digest
+from tests.conftest import FIXTURE, run, write
+from tests.test_build import parse, tree_digest
 
 GENERATED_PAGES = [
     "index.md",

@@ -1,4 +1,4 @@
-"""Golden cases: expected problems and rendered Markdown. Regenerate with `make golden`."""
+"""Golden cases: expected problems, rendered Markdown and command output. Regenerate with `make golden`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden import CASES, problem_report, rendered_pages
+from tests.golden import CASES, COMMANDS, command_output, problem_report, rendered_pages
 
 PROBLEM_CASES = sorted((CASES / "problems").iterdir())
 
@@ -22,3 +22,8 @@ def test_rendered_markdown_matches_golden_files() -> None:
     assert set(pages) == stored
     for path, markdown in pages.items():
         assert markdown == (CASES / "render" / path).read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_command_output_matches_golden_file(name: str) -> None:
+    assert command_output(COMMANDS[name]) == (CASES / "commands" / name).read_text(encoding="utf-8")

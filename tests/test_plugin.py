@@ -15,8 +15,8 @@ from mkdocs.livereload import LiveReloadServer
 
 from builder.build import Preparer
 from builder.plugin import ExplainerPlugin, set_poll_interval
-from tests.conftest import FIXTURE, ROOT, write
-from tests.test_build import parse, run, site  # noqa: F401  (site: the fixture built by `python -m builder build`)
+from tests.conftest import FIXTURE, ROOT, run, write
+from tests.test_build import parse
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 
@@ -160,7 +160,7 @@ def test_builder_keeps_no_state_in_module_globals() -> None:
                 assert all(name.isupper() for name in names), f"{module.name}: mutable global {names}"
 
 
-def test_another_content_folder_shows_none_of_the_first_explainers_pages(site: Path) -> None:  # noqa: F811
+def test_another_content_folder_shows_none_of_the_first_explainers_pages(site: Path) -> None:
     assert (ROOT / "content" / "pages" / "editing.md").is_file()
     assert not (site / "editing").exists()
     home = (site / "index.html").read_text()

@@ -8,37 +8,12 @@ from pathlib import Path
 
 from builder.review import REVIEW_CODES, normalise, quote_found, review
 from builder.validate import check
-from tests.conftest import write
-from tests.test_build import run
+from tests.conftest import run, write
 
 
 def findings(content: Path, today: str = "2025-06-01") -> list[str]:
     checked = check(content, display_root=content.parent)
     return [f.text() for f in review(checked, dt.date.fromisoformat(today), content.parent / "copies")]
-
-
-def test_fixture_report(content: Path) -> None:
-    result = run("review", "--content", "content", "--today", "2025-06-01", cwd=content.parent)
-    assert result.returncode == 0
-    assert result.stdout.splitlines() == [
-        "content/corrections/corrections.yaml:7:14: review: correction 'none-produced' quotes source 'source-a', "
-        "which has no stored copy (copies/source-a.txt) [quote-unchecked]",
-        "content/facts/basics.yaml:8:5: review: fact 'alpha-fact' rests on a single source, 'source-a' "
-        "(status: confirmed); add an independent source if one exists [single-source]",
-        "content/facts/basics.yaml:9:14: review: fact 'alpha-fact' quotes source 'source-a', which has no stored copy "
-        "(copies/source-a.txt) [quote-unchecked]",
-        "content/facts/basics.yaml:18:5: review: fact 'beta-fact' rests on a single source, 'source-b' "
-        "(status: single-source); add an independent source if one exists [single-source]",
-        "content/facts/basics.yaml:19:14: review: fact 'beta-fact' quotes source 'source-b', which has no stored copy "
-        "(copies/source-b.txt) [quote-unchecked]",
-        "content/sources/sources.yaml:1:7: review: source 'source-a' has no archive_url; add a link to an archived copy "
-        "(e.g. https://web.archive.org/) [no-archive]",
-        "content/sources/sources.yaml:10:7: review: source 'source-b' has no archive_url; add a link to an archived "
-        "copy (e.g. https://web.archive.org/) [no-archive]",
-        "content/sources/sources.yaml:21:7: review: source 'coverage-site' has no archive_url; add a link to an "
-        "archived copy (e.g. https://web.archive.org/) [no-archive]",
-        "8 findings: 2 single-source, 3 no-archive, 3 quote-unchecked",
-    ]
 
 
 def test_stale_claims_unused_sources_and_checked_quotes(content: Path) -> None:

@@ -24,8 +24,8 @@ import yaml
 from builder.markup import Prose
 from builder.problems import Problem
 from builder.write import STAMP, SiteWriter, exchange
-from tests.conftest import FIXTURE, ROOT, write
-from tests.test_build import run, tree_digest
+from tests.conftest import FIXTURE, ROOT, run, write
+from tests.test_build import tree_digest
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "srcset", "xlink:href", "cite"}
 LOADS = {("script", "src"), ("img", "src"), ("link", "href"), ("iframe", "src"), ("source", "src"), ("video", "src")}

@@ -8,8 +8,7 @@ import pytest
 
 from builder.scaffold import KINDS, new_item, skeleton
 from builder.validate import check
-from tests.conftest import write
-from tests.test_build import run
+from tests.conftest import run, write
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

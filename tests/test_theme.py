@@ -18,7 +18,6 @@ import material
 import pytest
 
 from builder.build import MATERIAL_FIXES, ZENSICAL_FIXES
-from tests.test_build import site  # noqa: F401  (the built fixture site)
 
 UPSTREAM = Path(material.__file__).parent / "templates"
 HEADER = "{#-\n  This file was automatically generated - do not edit\n-#}\n"
@@ -175,7 +174,7 @@ def tags(page: Path) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
-def test_built_pages_have_none_of_materials_faults(site: Path) -> None:  # noqa: F811
+def test_built_pages_have_none_of_materials_faults(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 10
     dangling_seen = False
