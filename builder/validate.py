@@ -337,7 +337,8 @@ def check(content_dir: Path, display_root: Path | None = None, cache: ParseCache
     docs: list[Document] = []
     for file in files:
         doc, problems = load_file(file, display(file), cache)
-        checker.problems.extend(problems)
+        for problem in problems:
+            checker.record(problem.file, problem.line, problem.col, problem.code, problem.message)
         if doc is not None:
             parts = file.relative_to(content_dir).parts
             doc.folder = parts[0] if len(parts) == 2 else ""
