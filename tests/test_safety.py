@@ -580,3 +580,14 @@ def test_generated_mkdocs_project_escapes_the_same_values(tmp_path: Path) -> Non
     assert len(pages) > 10
     for page in pages:
         assert audit(page).faults == [], page
+
+
+def test_problems_found_while_reading_are_capped_too(content: Path) -> None:
+    write(content / "facts" / "aliases.yaml", "- &a x\n" + "- *a\n" * 5_000)
+    code, lines = check_lines(content)
+    assert code == 1
+    mine = [line for line in lines if line.startswith("content/facts/aliases.yaml:")]
+    assert len(mine) == 51
+    assert mine[-1].endswith(
+        "4,951 more problems in this file (4,951 errors) are not listed; fix the ones above and check again [more-errors]"
+    )
