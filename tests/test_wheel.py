@@ -72,9 +72,11 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     assert (checked.returncode, checked.stdout, checked.stderr) == (0, "No problems in 9 files.\n", "")
 
     site = tmp_path / "site"
-    built = run(
-        explainer, "build", "--content", FIXTURE, "--site-dir", site, "--config", ROOT / "mkdocs.yml", cwd=elsewhere
-    )
+    # No mkdocs.yml where it runs: the package's own configuration (builder/default.yml) is used.
+    built = run(explainer, "build", "--content", FIXTURE, "--site-dir", site, cwd=elsewhere)
     assert built.returncode == 0, built.stderr
-    assert built.stderr.splitlines()[-1] == f"Built 14 generated pages into {site}/."
+    assert built.stderr.splitlines()[-1] == f"Built 14 generated pages into {site}/ with mkdocs."
+    assert (site / "assets" / "explainer.css").is_file()
+    header = (site / "index.html").read_text(encoding="utf-8")
+    assert "md-search" in header and 'aria-label="Search"' in header, "the fixed Material templates are used"
     assert "<title>Fixture explainer: the metals test</title>" in (site / "index.html").read_text(encoding="utf-8")
