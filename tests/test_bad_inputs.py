@@ -2,7 +2,8 @@
 
 Every case must give its expected located message (`path:line:col: level: message [code]`, the first
 error reported for the case's file) or, where noted, a problem with the expected code; exit 1; never a
-traceback; and finish within 10 s. Cases are files in tests/bad_inputs/, or bytes generated here
+traceback; and finish within LIMIT seconds (a guard against runaway work, not a timing: the
+benchmarks report times). Cases are files in tests/bad_inputs/, or bytes generated here
 (binary, other encodings, huge files). A failed build must leave the previous site/ unchanged.
 
 Most cases run the command line's `main()` in this process, with its output captured; the cases that
@@ -26,6 +27,8 @@ from tests.conftest import FIXTURE, run_main
 from tests.test_build import tree_digest
 
 CORPUS = Path(__file__).parent / "bad_inputs"
+LIMIT = 60
+"""Seconds a case may take: far above the few seconds each takes, so a busy machine does not fail it."""
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning): .+ \[(?P<code>[a-z-]+)\]$")
 
 # case -> (folder, expected): a whole first error line ("L:C: error: message [code]", after the file's path),
@@ -304,7 +307,7 @@ def assert_case(tmp_path: Path, folder: str, name: str, data: bytes, expected: s
     lines = stdout.splitlines()
     assert status == 1, stdout[-2000:]
     assert "Traceback" not in stdout + stderr, stderr[-2000:]
-    assert elapsed < 10, f"{name} took {elapsed:.1f} s"
+    assert elapsed < LIMIT, f"{name} took {elapsed:.1f} s"
     prefix = f"content/{folder}/{name}.yaml:"
     for line in lines[:-1]:
         assert LINE.match(line), f"not a located problem: {line!r}"
