@@ -381,14 +381,18 @@ class Person(Model):
 class Column(Model):
     id: Id
     label: Text
+    """The column's heading, e.g. 'Mine production'."""
     unit: Text | None = None
+    """The unit of its numbers, e.g. 't REO' or '%'."""
 
 
 class Row(Model):
     label: Text
+    """What the row is about, e.g. a country or a year."""
     values: dict[str, Annotated[float, Field(allow_inf_nan=False)] | None]
     """One number per column id (null where not known)."""
     note: Text | None = None
+    """A remark on the row's numbers, e.g. 'estimate'."""
 
 
 class Dataset(Model):
@@ -397,6 +401,7 @@ class Dataset(Model):
     kind_name: ClassVar[str] = "dataset"
     id: Id
     title: Text
+    """The table's title, shown over its chart and table."""
     description: Markdown
     """What the numbers show, for readers and screen readers."""
     source: Ref
@@ -404,11 +409,13 @@ class Dataset(Model):
     locator: Text | None = None
     """Where in the source: a page or table."""
     as_of: dt.date
+    """The date the numbers are current as of."""
     columns: Annotated[list[Column], Field(min_length=1)]
     rows: Annotated[list[Row], Field(min_length=1)]
     chart: Annotated[str, StringConstraints(pattern=r"^(bar|none)$")] = "bar"
     """'bar' draws each column as a bar chart; 'none' shows only the table."""
     note: Markdown | None = None
+    """Anything a reader should know about the numbers (shown under the table)."""
 
 
 class Correction(Model):
@@ -463,6 +470,7 @@ class Labels(Model):
     elements: Text = "Elements"
     people: Text = "People and organisations"
     data: Text = "Data"
+    downloads: Text = "Download the data"
     sources: Text = "Sources"
     corrections: Text = "Corrections"
     method: Text = "How we check facts"
@@ -474,6 +482,15 @@ class ElementSettings(Model):
     intro: Markdown | None = None
     convention: Markdown
     """The convention that splits light from heavy, with a citation."""
+
+
+class DataLicence(Model):
+    """The licence under which readers may reuse the data the site offers for download."""
+
+    name: Text
+    """The licence's name as readers know it, e.g. 'CC BY 4.0'."""
+    url: Url
+    """The licence's text (http or https)."""
 
 
 class Site(Model):
@@ -493,6 +510,9 @@ class Site(Model):
     story: Story
     labels: Labels = Labels()
     elements: ElementSettings | None = None
+    data_licence: DataLicence | None = None
+    """The licence of the downloadable data (facts, sources, datasets...); without one, the downloads say
+    that no licence is stated. Quotations in it remain their publishers'."""
 
 
 def markdown_fields(cls: type[BaseModel]) -> frozenset[tuple[str, ...]]:

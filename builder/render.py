@@ -20,6 +20,7 @@ from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import jsonld
 from .charts import ChartCache, bar_chart
 from .markup import Prose, inert, preformatted
 from .model import (
@@ -34,6 +35,7 @@ from .model import (
     Status,
     sources_cited_in,
 )
+from .opendata import FOLDER, dataset_csv, downloads, listing, question_path
 
 TEMPLATES = Path(__file__).parent / "templates"
 CITE_RUN = re.compile(r"(?:[ \t]*" + CITE.pattern + r")+")
@@ -379,7 +381,10 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
         """Plain text of editor Markdown, without citations: for descriptions and alt text."""
         return prose.text(CITE_RUN.sub("", markdown_text or ""))
 
-    def page(src: str, template: str, title: str | None, description: str, **context: Any) -> None:
+    def page(
+        src: str, template: str, title: str | None, description: str, structured: Any = (), **context: Any
+    ) -> None:
+        """Render one page; `structured`: its schema.org items, written as JSON-LD at the end of the page."""
         refs = References(index, src, prose)
         body = env.get_template(template).render(
             site=site,
@@ -396,7 +401,9 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
             text=text,
             **context,
         )
-        pages[src] = front_matter(title=title, description=shorten(description)) + body
+        pages[src] = (
+            front_matter(title=title, description=shorten(description)) + body + jsonld.script(list(structured))
+        )
 
     topics = {t.id: t for t in site.topics}
     by_topic: dict[str, list[Fact]] = defaultdict(list)
@@ -407,7 +414,8 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
             also[other].append(fact)
 
     labels, name = site.labels, site.title
-    page("index.md", "story.md.j2", None, site.description, coverage=_coverage(content))
+    story = jsonld.article(site, "", site.story.headline, site.description, site.updated.isoformat())
+    page("index.md", "story.md.j2", None, site.description, [story], coverage=_coverage(content))
     page(
         "questions/index.md",
         "questions.md.j2",
@@ -420,6 +428,15 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
             "question.md.j2",
             question.question,
             text(question.short_answer),
+            [
+                jsonld.article(
+                    site,
+                    question_path(question),
+                    question.question,
+                    text(question.short_answer),
+                    question.as_of.isoformat(),
+                )
+            ],
             question=question,
         )
     page(
@@ -435,6 +452,7 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
             "topic.md.j2",
             topic.label,
             text(topic.description) or topic.label,
+            [jsonld.claim_review(site, fact, index.sources, text) for fact in by_topic[topic.id]],
             topic=topic,
             facts=by_topic[topic.id],
             also=also[topic.id],
@@ -458,13 +476,21 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
             f"People and organisations quoted or named in {name}, with the roles they held.",
             people=sorted(content.people, key=lambda p: p.name),
         )
-    assets: dict[str, str] = {}
+    assets: dict[str, str] = downloads(content)
     if content.datasets:
         charts = {d.id: f"{d.id}.svg" for d in content.datasets if d.chart == "bar"}
         for dataset in content.datasets:
+            assets[f"data/{dataset.id}.csv"] = dataset_csv(dataset)
             if dataset.id in charts:
                 assets[f"data/{charts[dataset.id]}"] = bar_chart(dataset, charts_cache)
-        page("data.md", "data.md.j2", labels.data, f"Sourced data behind {name}, as tables.", charts=charts)
+        page(
+            "data.md",
+            "data.md.j2",
+            labels.data,
+            f"Sourced data behind {name}, as tables.",
+            [jsonld.dataset(site, d, index.sources[d.source], text) for d in content.datasets],
+            charts=charts,
+        )
     page(
         "sources.md",
         "sources.md.j2",
@@ -487,6 +513,15 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
         statuses=[_status(s) for s in Status],
     )
 
+    page(
+        "downloads.md",
+        "downloads.md.j2",
+        labels.downloads,
+        f"The facts, sources, questions, events and data of {name} as JSON and CSV, with a data dictionary.",
+        tables=listing(assets),
+        dictionary=f"{FOLDER}/datapackage.json",
+    )
+
     nav: list[Any] = [
         {labels.home: "index.md"},
         {labels.questions: "questions/index.md"},
@@ -503,6 +538,7 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
     about = [{labels.sources: "sources.md"}, {labels.method: "method.md"}]
     if "corrections.md" in pages:
         about.insert(1, {labels.corrections: "corrections.md"})
+    about.append({labels.downloads: "downloads.md"})
     nav.append({labels.about: about})
     return Rendered(pages, nav, assets)
 

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,6 +33,7 @@ GENERATED_PAGES = [
     "sources.md",
     "corrections.md",
     "method.md",
+    "downloads.md",
 ]
 
 
@@ -40,7 +42,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "project"
     result = run("generate", "--content", str(FIXTURE), "--out", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr == f"Wrote a MkDocs project of 27 files into {out}/.\n"
+    assert result.stderr == f"Wrote a MkDocs project of 47 files into {out}/.\n"
     return out
 
 
@@ -54,7 +56,12 @@ def test_the_project_is_plain_mkdocs(project: Path) -> None:
     assert config["extra_css"] == ["assets/explainer.css"]
     assert config["nav"][0] == {"Story": "index.md"}
     assert config["nav"][-1] == {
-        "About": [{"Sources": "sources.md"}, {"Corrections": "corrections.md"}, {"How we check facts": "method.md"}]
+        "About": [
+            {"Sources": "sources.md"},
+            {"Corrections": "corrections.md"},
+            {"How we check facts": "method.md"},
+            {"Download the data": "downloads.md"},
+        ]
     }
     assert (project / "overrides" / "main.html").is_file()
     assert (project / "overrides" / "assets" / "explainer.css").is_file()
@@ -170,8 +177,27 @@ def test_build_with_the_zensical_engine_swaps_the_site_in(tmp_path: Path) -> Non
     write(out / SITE_STAMP, "a site the builder made before\n")
     result = run("build", "--content", str(FIXTURE), "--site-dir", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.endswith(f"Built 14 generated pages into {out}/ with zensical.\n")
+    assert result.stderr.endswith(f"Built 15 generated pages into {out}/ with zensical.\n")
     assert not (out / "old.html").exists()
     assert (out / "facts" / "basics" / "index.html").is_file()
     assert (out / "search.json").is_file()
     assert not (tmp_path / ".site.building").exists()
+
+
+def test_zensical_keeps_the_json_ld_and_the_downloads(zensical_site: Path) -> None:
+    from tests.test_opendata import TABLES, by_type, structured
+
+    def items(page: str, kind: str) -> list[Any]:
+        return by_type(structured((zensical_site / page).read_text(encoding="utf-8")), kind)
+
+    assert len(items("index.html", "Article")) == 1
+    assert len(items("questions/what-is-alpha/index.html", "Article")) == 1
+    assert len(items("facts/basics/index.html", "ClaimReview")) == 2
+    (dataset,) = items("data/index.html", "Dataset")
+    assert dataset["distribution"][0]["contentUrl"] == "/data/output-by-country.csv"
+    for name in TABLES:
+        assert (zensical_site / "data" / "download" / f"{name}.csv").is_file()
+    page = (zensical_site / "data" / "index.html").read_text(encoding="utf-8")
+    link = re.search(r'<figcaption>.*?<a href="([^"]+\.csv)">', page)
+    assert link is not None
+    assert (zensical_site / "data" / link.group(1)).resolve().read_text(encoding="utf-8").startswith("label,")
