@@ -11,7 +11,7 @@ from pathlib import Path
 from . import build as pipeline
 from .generate import GenerateRefused, generate
 from .problems import Level, count, format_problems, has_errors
-from .review import format_findings, review
+from .review import STALE_CODES, format_findings, review
 from .scaffold import KINDS, new_item
 from .schema import SchemaOutError, write_schemas
 from .stats import stats
@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
     build_cmd.add_argument(
+        "--today", type=date, default=None, metavar="YYYY-MM-DD", help="build date for review and end dates"
+    )
+    build_cmd.add_argument(
         "--engine",
         choices=pipeline.ENGINES,
         default="mkdocs",
@@ -62,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         "generate", "Write the explainer as a plain MkDocs project (pages, assets, nav, theme) any engine builds."
     )
     generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="project folder to write")
+    generate_cmd.add_argument(
+        "--today", type=date, default=None, metavar="YYYY-MM-DD", help="build date for review and end dates"
+    )
     generate_cmd.add_argument(
         "--config",
         type=Path,
@@ -76,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument(
         "--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs configuration"
+    )
+    serve_cmd.add_argument(
+        "--today", type=date, default=None, metavar="YYYY-MM-DD", help="build date for review and end dates"
     )
 
     schema_cmd = command("schema", "Write the JSON Schemas editors' tools use, generated from the content model.")
@@ -93,7 +102,15 @@ def _parser() -> argparse.ArgumentParser:
         "--file", default=None, metavar="NAME", help="file in the kind's folder (default: the first alphabetically)"
     )
 
-    review_cmd = command("review", "List what editors should look at again; a report, always exit 0.")
+    review_cmd = command(
+        "review", "List what editors should look at again; a report: exit 0, unless --fail-on finds its codes."
+    )
+    review_cmd.add_argument(
+        "--fail-on",
+        choices=("stale",),
+        default=None,
+        help="stale: exit 1 when a claim is past its review_by or end date (stale-claim, ended-claim)",
+    )
     review_cmd.add_argument("--today", type=date, default=None, metavar="YYYY-MM-DD", help="date to review as of")
     review_cmd.add_argument(
         "--copies",
@@ -142,11 +159,13 @@ def main(argv: list[str] | None = None) -> int:
         copies = args.copies if args.copies is not None else args.content.parent / "copies"
         findings = review(checked, args.today or dt.date.today(), copies)
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
+        if args.fail_on == "stale" and any(f.code in STALE_CODES for f in findings):
+            return EXIT_PROBLEMS
         return EXIT_OK
     if args.command == "build":
-        return pipeline.build(args.content, args.site_dir, args.config, args.format, args.engine)
+        return pipeline.build(args.content, args.site_dir, args.config, args.format, args.engine, args.today)
     if args.command == "generate":
-        prepared = pipeline.prepare(args.content)
+        prepared = pipeline.prepare(args.content, today=args.today)
         if prepared.checked.problems:
             print(prepared.report(), file=sys.stderr)
         if prepared.rendered is None:
@@ -160,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Wrote a MkDocs project of {len(written)} files into {args.out}/.", file=sys.stderr)
         return EXIT_OK
     if args.command == "serve":
-        return pipeline.serve(args.content, args.config, args.dev_addr)
+        return pipeline.serve(args.content, args.config, args.dev_addr, args.today)
     return EXIT_USAGE
 
 
