@@ -424,7 +424,7 @@ class Freshness:
         for change in self.history.newest_first():
             note = change.change_note
             if change.ident not in latest and change.action != "withdrawn" and change.ident in current:
-                note = current[change.ident].change_note
+                note = current[change.ident].change_note or note
             latest.add(change.ident)
             ours = change.status_to == Status.CORRECTED.value or bool(note and note.startswith(CORRECTION_PREFIX))
             result.append({"change": change, "note": note, "ours": ours, "current": change.ident in current})
