@@ -64,7 +64,8 @@ def server(site: Path) -> Iterator[str]:  # noqa: F811
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real") / "site"
-    result = run("build", "--site-dir", str(out))
+    # A build date after the content's review dates, so that badges and the review page are checked too.
+    result = run("build", "--site-dir", str(out), "--today", "2027-06-01")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -140,6 +141,8 @@ PAGE_TYPES = [
     "data/",
     "sources/",
     "corrections/",
+    "changes/",
+    "review/",  # claims past their review date at the build date above
     "method/",
     "editing/",  # the explainer's own page, from content/pages/
     "404.html",
