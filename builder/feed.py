@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import uuid
 from typing import Any
 
@@ -64,15 +65,24 @@ def item_path(ident: str, page: str) -> str:
     return path if page.startswith("questions/") else f"{path}#{ident}"
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold (control characters, lone surrogates); check refuses none of them in titles."""
+
+
+def xml_text(text: str) -> str:
+    """Text an XML document can hold: each character XML forbids becomes U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def atom_feed(site: Site, changes: list[dict[str, Any]], pages: dict[str, str], updated: dt.date) -> str:
     """The feed as Atom XML: the newest changes first."""
     base = site.url.rstrip("/") + "/" if site.url else ""
     feed_id = base + FEED if base else uuid.uuid5(uuid.NAMESPACE_URL, f"explainer:{site.title}").urn
     generator = FeedGenerator()
     generator.id(feed_id)
-    generator.title(f"{site.title}: what changed")
-    generator.subtitle(site.description)
-    generator.author({"name": site.publisher})
+    generator.title(xml_text(f"{site.title}: what changed"))
+    generator.subtitle(xml_text(site.description))
+    generator.author({"name": xml_text(site.publisher)})
     generator.language(site.language)
     generator.link(href=base + FEED, rel="self", type="application/atom+xml")
     generator.link(href=base or "./", rel="alternate", type="text/html")
@@ -85,7 +95,7 @@ def atom_feed(site: Site, changes: list[dict[str, Any]], pages: dict[str, str], 
         key = f"{feed_id}#{change.commit}/{change.kind}/{change.ident}/{change.action}"
         item.id(uuid.uuid5(uuid.NAMESPACE_URL, key).urn)
         kind = "Answer" if change.kind == "question" else "Fact"
-        item.title(f"{ACTIONS[change.action]}: {change.title}")
+        item.title(xml_text(f"{ACTIONS[change.action]}: {change.title}"))
         item.updated(_midnight(change.date))
         if change.ident in pages and entry["current"]:
             item.link(href=base + item_path(change.ident, pages[change.ident]), rel="alternate")
@@ -96,7 +106,7 @@ def atom_feed(site: Site, changes: list[dict[str, Any]], pages: dict[str, str], 
             summary += f": {describe(change)}"
         if entry["note"]:
             summary += f". {entry['note']}"
-        item.summary(summary)
+        item.summary(xml_text(summary))
     xml: bytes = generator.atom_str(pretty=True)
     return xml.decode("utf-8")
 

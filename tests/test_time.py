@@ -198,3 +198,10 @@ def test_confirmed_on_one_secondary_source_needs_a_note(content: Path) -> None:
 
 def test_the_real_content_passes_the_status_check() -> None:
     assert [p for p in check(ROOT / "content").problems if p.code == "status-source-mismatch"] == []
+
+
+def test_feed_holds_text_xml_cannot(content: Path) -> None:
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("publisher: Test desk", 'publisher: "Test\\x1fdesk"'), "utf-8")
+    feed = _check_atom(rendered(content, "2025-07-01").assets["feed.xml"])
+    assert feed.findtext(f"{ATOM}author/{ATOM}name") == "Test\ufffddesk"
