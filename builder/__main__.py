@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .problems import Level, count, format_problems, has_errors
-from .review import format_findings, review
+from .review import STALE_CODES, format_findings, review
 from .scaffold import KINDS, new_item
 from .schema import SchemaOutError, write_schemas
 from .settings import DEFAULT_CONFIG, ENGINES
@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
     build_cmd.add_argument(
+        "--today", type=date, default=None, metavar="YYYY-MM-DD", help="build date for review and end dates"
+    )
+    build_cmd.add_argument(
         "--engine",
         choices=ENGINES,
         default="mkdocs",
@@ -65,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         "generate", "Write the explainer as a plain MkDocs project (pages, assets, nav, theme) any engine builds."
     )
     generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="project folder to write")
+    generate_cmd.add_argument(
+        "--today", type=date, default=None, metavar="YYYY-MM-DD", help="build date for review and end dates"
+    )
     generate_cmd.add_argument(
         "--config",
         type=Path,
@@ -91,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="MkDocs configuration (default: mkdocs.yml if the current folder has one, else the builder's own)",
     )
+    serve_cmd.add_argument(
+        "--today", type=date, default=None, metavar="YYYY-MM-DD", help="build date for review and end dates"
+    )
 
     schema_cmd = command("schema", "Write the JSON Schemas editors' tools use, generated from the content model.")
     schema_cmd.add_argument(
@@ -107,7 +116,15 @@ def _parser() -> argparse.ArgumentParser:
         "--file", default=None, metavar="NAME", help="file in the kind's folder (default: the first alphabetically)"
     )
 
-    review_cmd = command("review", "List what editors should look at again; a report, always exit 0.")
+    review_cmd = command(
+        "review", "List what editors should look at again; a report: exit 0, unless --fail-on finds its codes."
+    )
+    review_cmd.add_argument(
+        "--fail-on",
+        choices=("stale",),
+        default=None,
+        help="stale: exit 1 when a claim is past its review_by or end date (stale-claim, ended-claim)",
+    )
     review_cmd.add_argument("--today", type=date, default=None, metavar="YYYY-MM-DD", help="date to review as of")
     review_cmd.add_argument(
         "--copies",
@@ -164,17 +181,19 @@ def main(argv: list[str] | None = None) -> int:
         copies = args.copies if args.copies is not None else args.content.parent / "copies"
         findings = review(checked, args.today or dt.date.today(), copies)
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
+        if args.fail_on == "stale" and any(f.code in STALE_CODES for f in findings):
+            return EXIT_PROBLEMS
         return EXIT_OK
     # The pipeline loads MkDocs, Jinja2, Babel and matplotlib: only the commands that build import it.
     if args.command == "build":
         from .build import build
 
-        return build(args.content, args.site_dir, config_file(args.config), args.format, args.engine)
+        return build(args.content, args.site_dir, config_file(args.config), args.format, args.engine, args.today)
     if args.command == "generate":
         from .build import prepare
         from .generate import GenerateRefused, generate
 
-        prepared = prepare(args.content)
+        prepared = prepare(args.content, today=args.today)
         if prepared.checked.problems:
             print(prepared.report(), file=sys.stderr)
         if prepared.rendered is None:
@@ -190,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from .build import serve
 
-        return serve(args.content, config_file(args.config), args.dev_addr)
+        return serve(args.content, config_file(args.config), args.dev_addr, args.today)
     return EXIT_USAGE
 
 

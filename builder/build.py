@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .charts import ChartCache
+from .history import HistoryCache, head_commit, load_history
 from .load import ParseCache
 from .problems import format_problems, has_errors
 from .render import Rendered, render
@@ -54,12 +55,24 @@ class Prepared:
         return format_problems(self.checked.problems, self.checked.files, fmt)
 
 
-def prepare(content_dir: Path, parsed: ParseCache | None = None, charts: ChartCache | None = None) -> Prepared:
-    """Read and validate everything; render only when nothing is wrong."""
+def prepare(
+    content_dir: Path,
+    parsed: ParseCache | None = None,
+    charts: ChartCache | None = None,
+    today: dt.date | None = None,
+    histories: HistoryCache | None = None,
+    history: bool = True,
+) -> Prepared:
+    """Read and validate everything; render only when nothing is wrong.
+
+    `today` is the build date (default: today); with `history`, facts and answers are dated from the
+    content's git history (builder/history.py), read only once the content is valid.
+    """
     checked = check(content_dir, cache=parsed)
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
-    return Prepared(checked, render(checked.content, charts))
+    past = load_history(content_dir, histories) if history else None
+    return Prepared(checked, render(checked.content, charts, past, today))
 
 
 def fingerprint(*folders: Path) -> bytes:
@@ -84,14 +97,17 @@ class Preparer:
     def __init__(self) -> None:
         self.parsed = ParseCache()
         self.charts = ChartCache()
+        self.histories = HistoryCache()
         self.last: Prepared | None = None
-        self._key: tuple[Path, bytes] | None = None
+        self._key: tuple[Path, bytes, dt.date, str | None] | None = None
 
-    def prepare(self, content_dir: Path) -> Prepared:
-        key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR))
+    def prepare(self, content_dir: Path, today: dt.date | None = None, history: bool = True) -> Prepared:
+        day = today or dt.date.today()
+        head = head_commit(content_dir) if history else None
+        key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR), day, head)
         if self.last is not None and key == self._key:
             return self.last
-        self.last = prepare(content_dir, self.parsed, self.charts)
+        self.last = prepare(content_dir, self.parsed, self.charts, day, self.histories, history)
         self._key = key
         return self.last
 
@@ -139,8 +155,8 @@ class BuildFailed(Exception):
     """An engine failed: the message says why."""
 
 
-def plugins_with_content(config_file: Path, content_dir: Path) -> dict[str, Any]:
-    """The configuration's plugins, with the explainer plugin's content folder set to content_dir.
+def plugins_with_content(config_file: Path, content_dir: Path, today: dt.date | None = None) -> dict[str, Any]:
+    """The configuration's plugins, with the explainer plugin's content folder (and build date) set.
 
     Passed to MkDocs as an override of `plugins:`, so the command line chooses the content folder
     without changing mkdocs.yml (nor carrying it in an environment variable). A mapping, not a list:
@@ -163,11 +179,15 @@ def plugins_with_content(config_file: Path, content_dir: Path) -> dict[str, Any]
     for name, options in entries:
         if name == PLUGIN:
             options = {**(options or {}), "content": str(content_dir.resolve())}
+            if today is not None:
+                options["today"] = today.isoformat()
         result[name] = options or {}
     return result
 
 
-def _mkdocs_build(content_dir: Path, staging: Path, config_file: Path, preparer: Preparer) -> None:
+def _mkdocs_build(
+    content_dir: Path, staging: Path, config_file: Path, preparer: Preparer, today: dt.date | None = None
+) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -175,7 +195,7 @@ def _mkdocs_build(content_dir: Path, staging: Path, config_file: Path, preparer:
     from .plugin import ExplainerPlugin
 
     try:
-        plugins = plugins_with_content(config_file, content_dir)
+        plugins = plugins_with_content(config_file, content_dir, today)
         config = load_config(
             config_file=str(config_file), site_dir=str(staging.resolve()), strict=True, plugins=plugins
         )
@@ -221,14 +241,22 @@ def _zensical_build(content_dir: Path, staging: Path, config_file: Path, prepare
             entry.rename(staging / entry.name)
 
 
-def build(content_dir: Path, site_dir: Path, config_file: Path, fmt: str = "text", engine: str = "mkdocs") -> int:
+def build(
+    content_dir: Path,
+    site_dir: Path,
+    config_file: Path,
+    fmt: str = "text",
+    engine: str = "mkdocs",
+    today: dt.date | None = None,
+) -> int:
     """Validate first (report, and stop on errors); then build into a staging folder; then swap it in."""
     reason = refusal(site_dir, {"the content folder": content_dir})
     if reason:
         print(f"error: --site-dir {site_dir}: {reason}. Nothing was written. [unsafe-site-dir]", file=sys.stderr)
         return 2
     preparer = Preparer()
-    prepared = preparer.prepare(content_dir)
+    today = today or dt.date.today()
+    prepared = preparer.prepare(content_dir, today)
     if prepared.checked.problems:
         print(prepared.report(fmt), file=sys.stderr)
     if prepared.rendered is None:
@@ -241,7 +269,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path, fmt: str = "text
             if engine == "zensical":
                 _zensical_build(content_dir, staging, config_file, prepared)
             else:
-                _mkdocs_build(content_dir, staging, config_file, preparer)
+                _mkdocs_build(content_dir, staging, config_file, preparer, today)
             writer.publish()
     except (BuildFailed, SiteDirRefused, OSError) as exc:
         print(f"Build failed: {exc}. {site_dir}/ was left unchanged.", file=sys.stderr)
@@ -261,7 +289,7 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
+def serve(content_dir: Path, config_file: Path, dev_addr: str, today: dt.date | None = None) -> int:
     """Validate, then MkDocs' own `serve` with the explainer plugin, which watches the content folder."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
@@ -273,7 +301,7 @@ def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
             "machine only (use 127.0.0.1)",
             file=sys.stderr,
         )
-    prepared = prepare(content_dir)
+    prepared = prepare(content_dir, today=today)
     if prepared.checked.problems:
         print(prepared.report(), file=sys.stderr)
     if prepared.rendered is None:
@@ -281,7 +309,7 @@ def serve(content_dir: Path, config_file: Path, dev_addr: str) -> int:
         return 1
     _logging(logging.INFO)
     try:
-        plugins = plugins_with_content(config_file, content_dir)
+        plugins = plugins_with_content(config_file, content_dir, today)
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, plugins=plugins)
     except (BuildFailed, MkDocsException, OSError) as exc:
         print(f"Serve failed: {exc}", file=sys.stderr)

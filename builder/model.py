@@ -28,7 +28,7 @@ CITE = re.compile(r"\[@([^\]\s]+)\]")
 """The citation syntax in prose: [@fact-id] or [@source-id]."""
 PARTIAL_DATE_FIELDS = frozenset({"published", "date"})
 """Fields that take a date, or only its year and month (the `When` type)."""
-DATE_FIELDS = PARTIAL_DATE_FIELDS | {"as_of", "accessed", "review_by", "until", "updated"}
+DATE_FIELDS = PARTIAL_DATE_FIELDS | {"as_of", "accessed", "review_by", "until", "updated", "ends"}
 """Every field that takes a date."""
 
 Id = Annotated[
@@ -266,6 +266,14 @@ class Fact(Model):
     """Where sources give different values: each value with its own source."""
     note: Markdown | None = None
     """An editor's note shown under the statement (e.g. 'only one source exists')."""
+    ends: dt.date | None = None
+    """For a time-bound statement (a suspension, a deadline): the date it is due to end. After it, readers are
+    told its status since then is unconfirmed, and the fact awaits review."""
+    ends_note: Text | None = None
+    """What ends on that date, in a few words, e.g. 'the suspension runs until 10 November 2026'."""
+    change_note: Text | None = None
+    """A note on the latest change, shown with it on the What changed page and in the feed. Start it with
+    'Correction:' when the change fixes an error of ours: it is then listed under Our corrections."""
 
 
 class Question(Model):
@@ -289,6 +297,9 @@ class Question(Model):
     """Facts to list under the answer, besides those cited in it."""
     related: list[Ref] = []
     """Other questions to read next."""
+    change_note: Text | None = None
+    """A note on the latest change, shown with it on the What changed page and in the feed. Start it with
+    'Correction:' when the change fixes an error of ours: it is then listed under Our corrections."""
 
 
 class Event(Model):
@@ -472,7 +483,9 @@ class Labels(Model):
     data: Text = "Data"
     downloads: Text = "Download the data"
     sources: Text = "Sources"
-    corrections: Text = "Corrections"
+    corrections: Text = "Errors in coverage"
+    changes: Text = "What changed"
+    review: Text = "Awaiting review"
     method: Text = "How we check facts"
     about: Text = "About"
 

@@ -14,6 +14,7 @@ prepared content, and in the live preview the HTML of pages whose Markdown did n
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from pathlib import Path
@@ -46,6 +47,12 @@ class ExplainerConfig(base.Config):
     nav = c.Type(bool, default=True)
     """Set the navigation from the content (the explainer's sections, its own pages under About)."""
 
+    today = c.Optional(c.Type(str))
+    """The build date (YYYY-MM-DD) that review and end dates are compared with; default: the date today."""
+
+    history = c.Type(bool, default=True)
+    """Date facts and answers, and list what changed, from the content folder's git history."""
+
     poll_interval = c.Type(float, default=0.1)
     """Live preview: how often, in seconds, the watched folders are checked for saved files."""
 
@@ -74,7 +81,13 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if not config.use_directory_urls:
             raise PluginError("the explainer plugin needs use_directory_urls: true (its pages link to folders)")
         self.content_dir = self.resolve_content(config)
-        prepared = self.preparer.prepare(self.content_dir)
+        today = None
+        if self.config.today:
+            try:
+                today = dt.date.fromisoformat(self.config.today)
+            except ValueError as exc:
+                raise PluginError(f"explainer: today is '{self.config.today}', not a date like 2026-11-24") from exc
+        prepared = self.preparer.prepare(self.content_dir, today, self.config.history)
         if prepared.rendered is None or prepared.checked.content is None:
             raise PluginError(f"{self.content_dir}: content has errors:\n" + prepared.report())
         self._prepared = prepared

@@ -61,6 +61,11 @@ CODES: dict[str, tuple[Level, str]] = {
         "An id would replace a page the builder generates (a topic or question called 'index').",
     ),
     "duplicate-label": (Level.ERROR, "Two navigation labels are the same, so one entry would hide the other."),
+    "status-source-mismatch": (
+        Level.ERROR,
+        "A fact's status disagrees with its sources: single-source citing several, or confirmed on one"
+        " secondary source with no note.",
+    ),
     # output limits
     "more-errors": (Level.ERROR, "A file has more problems than are listed; the rest are counted."),
     "more-warnings": (Level.WARNING, "A file has more warnings than are listed; the rest are counted."),

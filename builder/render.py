@@ -22,6 +22,8 @@ from markupsafe import Markup
 
 from . import jsonld
 from .charts import ChartCache, bar_chart
+from .feed import atom_feed, describe
+from .history import Dates, History
 from .markup import Prose, inert, preformatted
 from .model import (
     CITE,
@@ -30,6 +32,7 @@ from .model import (
     Citation,
     Content,
     Fact,
+    Question,
     Source,
     SourceKind,
     Status,
@@ -199,7 +202,7 @@ class Index:
             labelled.append((person.id, person.name, person.citations, [person.description or ""]))
         for correction in content.corrections:
             labelled.append(
-                (correction.id, f"Correction: {correction.claim}", correction.citations, [correction.correction])
+                (correction.id, f"Error in coverage: {correction.claim}", correction.citations, [correction.correction])
             )
         for dataset in content.datasets:
             labelled.append((dataset.id, dataset.title, [Citation(source=dataset.source)], []))
@@ -361,28 +364,112 @@ class Rendered:
     """File path under the docs folder -> text (the charts' SVG)."""
 
 
+CORRECTION_PREFIX = "Correction:"
+"""A change_note that starts so marks a change that fixes an error of ours (listed under Our corrections)."""
+MAX_CHANGES = 300
+"""Changes listed on the What changed page at most (newest first), so that the page stays of bounded size."""
+
+
+@dataclass
+class Freshness:
+    """Dates for readers: the build date, and the content's history where there is one."""
+
+    today: dt.date
+    history: History | None
+    content: Content
+
+    def dates(self, ident: str) -> Dates | None:
+        return self.history.dates.get(ident) if self.history else None
+
+    def changed(self, ident: str, as_of: dt.date) -> dt.date:
+        """When the item last changed; its as_of date when no history knows it."""
+        known = self.dates(ident)
+        return known.changed if known else as_of
+
+    def first(self, ident: str) -> dt.date | None:
+        known = self.dates(ident)
+        return known.first if known else None
+
+    def due(self, item: Fact | Question) -> dt.date | None:
+        """The review_by date of a claim past it, else None."""
+        return item.review_by if item.review_by is not None and item.review_by < self.today else None
+
+    def ended(self, item: Fact | Question) -> dt.date | None:
+        """The end date of a time-bound fact past it, else None."""
+        ends = getattr(item, "ends", None)
+        return ends if ends is not None and ends < self.today else None
+
+    def passed(self, day: dt.date | None) -> bool:
+        return day is not None and day < self.today
+
+    def awaiting(self) -> list[Fact | Question]:
+        """Claims past their review date or end date, facts first, each in content order."""
+        claims: list[Fact | Question] = [*self.content.facts, *self.content.questions]
+        return [item for item in claims if self.due(item) or self.ended(item)]
+
+    def updated(self) -> dt.date:
+        """When the content last changed: the last content commit, else site.updated."""
+        if self.history and self.history.updated:
+            return self.history.updated
+        return self.content.site.updated
+
+    def changes(self) -> list[dict[str, Any]]:
+        """The history's changes, newest first, each with the note to show next to it."""
+        if self.history is None:
+            return []
+        current: dict[str, Fact | Question] = {
+            **{f.id: f for f in self.content.facts},
+            **{q.id: q for q in self.content.questions},
+        }
+        latest: set[str] = set()
+        result = []
+        for change in self.history.newest_first():
+            note = change.change_note
+            if change.ident not in latest and change.action != "withdrawn" and change.ident in current:
+                note = current[change.ident].change_note or note
+            latest.add(change.ident)
+            ours = change.status_to == Status.CORRECTED.value or bool(note and note.startswith(CORRECTION_PREFIX))
+            result.append({"change": change, "note": note, "ours": ours, "current": change.ident in current})
+        return result
+
+
 def _status(status: Status) -> dict[str, str]:
     label, meaning = STATUS_TEXT[status]
     return {"id": status.value, "label": label, "meaning": meaning}
 
 
-def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered:
+def render(
+    content: Content,
+    charts_cache: ChartCache | None = None,
+    history: History | None = None,
+    today: dt.date | None = None,
+) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
 
-    With a cache, a chart is drawn again only when its dataset changed.
+    With a cache, a chart is drawn again only when its dataset changed. `history` (builder/history.py) dates
+    facts and answers and lists the changes; `today` is the build date that review and end dates are
+    compared with (default: the date today).
     """
     env = _environment()
     prose = Prose()
     index = Index.of(content)
     site = content.site
     pages: dict[str, str] = {}
+    fresh = Freshness(today or dt.date.today(), history, content)
+    site_updated = fresh.updated()
 
     def text(markdown_text: str | None) -> str:
         """Plain text of editor Markdown, without citations: for descriptions and alt text."""
         return prose.text(CITE_RUN.sub("", markdown_text or ""))
 
     def page(
-        src: str, template: str, title: str | None, description: str, structured: Any = (), **context: Any
+        src: str,
+        template: str,
+        title: str | None,
+        description: str,
+        structured: Any = (),
+        updated: dt.date | None = None,
+        **context: Any,
     ) -> None:
         """Render one page; `structured`: its schema.org items, written as JSON-LD at the end of the page."""
         refs = References(index, src, prose)
@@ -399,6 +486,9 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
             status=_status,
             kinds=KIND_LABELS,
             text=text,
+            fresh=fresh,
+            describe=describe,
+            updated=updated or site_updated,
             **context,
         )
         pages[src] = (
@@ -438,6 +528,7 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
                 )
             ],
             question=question,
+            updated=fresh.changed(question.id, question.as_of),
         )
     page(
         "facts/index.md",
@@ -456,6 +547,7 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
             topic=topic,
             facts=by_topic[topic.id],
             also=also[topic.id],
+            updated=max((fresh.changed(f.id, f.as_of) for f in by_topic[topic.id]), default=None),
         )
     if content.events:
         events = sorted(content.events, key=lambda e: (e.date, e.id))
@@ -503,8 +595,29 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
             "corrections.md",
             "corrections.md.j2",
             labels.corrections,
-            f"Claims in coverage of {name} that are wrong, what is correct, and the evidence.",
+            f"Errors in source documents and coverage of {name} that we checked: the claim, what is correct, "
+            "and the evidence.",
         )
+    changes = fresh.changes()
+    page(
+        "changes.md",
+        "changes.md.j2",
+        labels.changes,
+        f"Facts and answers of {name} added, changed and withdrawn, newest first, and our own corrections.",
+        days=_by_day(changes[:MAX_CHANGES]),
+        more=max(0, len(changes) - MAX_CHANGES),
+        ours=[c for c in changes if c["ours"]],
+    )
+    awaiting = fresh.awaiting()
+    if awaiting:
+        page(
+            "review.md",
+            "review.md.j2",
+            labels.review,
+            f"Claims in {name} past their review date or end date, which editors have still to check again.",
+            awaiting=awaiting,
+        )
+    assets["feed.xml"] = atom_feed(site, changes, index.pages, site_updated)
     page(
         "method.md",
         "method.md.j2",
@@ -535,12 +648,25 @@ def render(content: Content, charts_cache: ChartCache | None = None) -> Rendered
     ):
         if src in pages:
             nav.append({label: src})
-    about = [{labels.sources: "sources.md"}, {labels.method: "method.md"}]
+    about = [{labels.changes: "changes.md"}, {labels.sources: "sources.md"}, {labels.method: "method.md"}]
     if "corrections.md" in pages:
-        about.insert(1, {labels.corrections: "corrections.md"})
+        about.insert(2, {labels.corrections: "corrections.md"})
+    if "review.md" in pages:
+        about.insert(1, {labels.review: "review.md"})
     about.append({labels.downloads: "downloads.md"})
     nav.append({labels.about: about})
     return Rendered(pages, nav, assets)
+
+
+def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[dict[str, Any]]]]:
+    """Changes (newest first) grouped by date, each date with its heading's id (made of digits and '_')."""
+    days: list[tuple[dt.date, Markup, list[dict[str, Any]]]] = []
+    for entry in changes:
+        day = entry["change"].date
+        if not days or days[-1][0] != day:
+            days.append((day, Markup(f"changes_{day:%Y_%m_%d}"), []))
+        days[-1][2].append(entry)
+    return days
 
 
 def country_name(code: str | None) -> str:

@@ -22,12 +22,16 @@ from .validate import Checked, Item
 
 REVIEW_CODES: dict[str, str] = {
     "stale-claim": "A fact or question is past its review_by date.",
+    "ended-claim": "A time-bound fact is past its ends date: what it describes was due to end.",
     "single-source": "A fact rests on one source: one distinct source id across its citations and figures.",
     "unused-source": "A source is never cited.",
     "no-archive": "A source has no archive_url.",
     "quote-unchecked": "A quotation cannot be checked: there is no stored copy of its source.",
     "quote-not-found": "A quotation does not appear in the stored copy of its source.",
 }
+
+STALE_CODES = frozenset({"stale-claim", "ended-claim"})
+"""The findings `review --fail-on stale` fails on."""
 
 _QUOTE_MARKS = str.maketrans(
     {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4`"}
@@ -82,6 +86,15 @@ def _stale(item: Item, today: dt.date) -> Iterator[Finding]:
             f"{item.name()} was due for review on {due.isoformat()} ({days} day{'' if days == 1 else 's'} ago); "
             "check it against its sources, then update as_of and review_by",
             "review_by",
+        )
+    ends = getattr(item.model, "ends", None)
+    if item.kind == "fact" and ends is not None and ends < today:
+        yield _finding(
+            item,
+            "ended-claim",
+            f"{item.name()} was due to end on {ends.isoformat()}; readers are told its status since then is "
+            "unconfirmed: find out what happened, then update the statement, ends and as_of",
+            "ends",
         )
 
 

@@ -20,7 +20,18 @@ from pydantic import BaseModel, ValidationError
 
 from .load import Document, ParseCache, Path_, load_file
 from .markup import ATTRIBUTE_SYNTAX, Prose
-from .model import CITE, CONTENT_TYPES, DATE_FIELDS, Content, Labels, Model, Site, markdown_fields
+from .model import (
+    CITE,
+    CONTENT_TYPES,
+    DATE_FIELDS,
+    Content,
+    Labels,
+    Model,
+    Site,
+    SourceKind,
+    Status,
+    markdown_fields,
+)
 from .problems import CODES, Level, Problem
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
@@ -398,6 +409,8 @@ def check(content_dir: Path, display_root: Path | None = None, cache: ParseCache
         )
 
     _cross_check(checker, docs, raw_ids, complete)
+    if complete:
+        _status_sources(checker, items)
     checker.problems.extend(_not_listed(checker.omitted))
     content = None
     if site is not None and not any(p.level.value == "error" for p in checker.problems):
@@ -406,6 +419,46 @@ def check(content_dir: Path, display_root: Path | None = None, cache: ParseCache
             grouped[item.doc.folder].append(item.model)
         content = Content.model_validate({"site": site, **grouped})
     return Checked(sorted(set(checker.problems)), len(files), content, items)
+
+
+PRIMARY_KINDS = frozenset({SourceKind.GOVERNMENT, SourceKind.INTERNATIONAL, SourceKind.COMPANY, SourceKind.DATA})
+"""Kinds of source that publish primary documents: one of them alone may confirm a fact."""
+
+
+def _status_sources(checker: _Checker, items: list[Item]) -> None:
+    """A fact's status must agree with its sources (distinct source ids across citations and figures).
+
+    'single-source' with more than one source is wrong; 'confirmed' on one source is right only when that
+    source is a primary document (government, international organisation, company, data) or the fact's
+    note says why one source suffices.
+    """
+    kinds = {item.model.id: item.model.kind for item in items if item.kind == "source"}
+    for item in items:
+        if item.kind != "fact":
+            continue
+        fact = item.model
+        sources = sorted({c.source for c in [*fact.citations, *fact.figures]})
+        if fact.status is Status.SINGLE_SOURCE and len(sources) > 1:
+            names = ", ".join(f"'{s}'" for s in sources)
+            checker.add(
+                item.doc,
+                item.at("status"),
+                "status-source-mismatch",
+                f"{item.name()} has status single-source but cites {len(sources)} sources ({names}); "
+                "use confirmed if they are independent, or cite only the one source",
+            )
+        elif fact.status is Status.CONFIRMED and len(sources) == 1 and fact.note is None:
+            kind = kinds.get(sources[0])
+            if kind is None or kind in PRIMARY_KINDS or kind is SourceKind.AGGREGATOR:  # aggregators: cites-aggregator
+                continue
+            checker.add(
+                item.doc,
+                item.at("status"),
+                "status-source-mismatch",
+                f"{item.name()} is confirmed on one source, '{sources[0]}' ({kind.value}), which is not a primary "
+                "document; add an independent source, use single-source or secondary-only, "
+                "or say in note why this source suffices",
+            )
 
 
 RESERVED_PAGES = frozenset({"index"})

@@ -132,6 +132,8 @@ PAGE_TYPES = [
     "data/",
     "sources/",
     "corrections/",
+    "changes/",
+    "review/",  # claims past their review date at the build date above
     "method/",
     "downloads/",
     "editing/",  # the explainer's own page, from content/pages/

@@ -173,6 +173,6 @@ def test_a_folder_without_mkdocs_yml_builds_with_the_builders_own_configuration(
         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr.endswith("Built 14 generated pages into site/ with mkdocs.\n")
+    assert result.stderr.endswith("Built 17 generated pages into site/ with mkdocs.\n")
     assert (tmp_path / "site" / "facts" / "basics" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "content", "site"]

@@ -18,7 +18,10 @@ def test_problem_case(case: Path) -> None:
 
 def test_rendered_markdown_matches_golden_files() -> None:
     pages = rendered_pages()
-    stored = {p.relative_to(CASES / "render").as_posix() for p in (CASES / "render").rglob("*.md")}
+    stored = {
+        p.relative_to(CASES / "render").as_posix()
+        for p in [*(CASES / "render").rglob("*.md"), *(CASES / "render").rglob("*.xml")]
+    }
     assert set(pages) == stored
     for path, markdown in pages.items():
         assert markdown == (CASES / "render" / path).read_text(encoding="utf-8"), path

@@ -41,14 +41,14 @@ def test_new_fact_is_flagged_field_by_field(content: Path) -> None:
     assert new_item(content, "fact", "fresh-fact").ok
     messages = [p.text() for p in check(content, display_root=content.parent).problems]
     assert messages == [
-        "content/facts/basics.yaml:43:10: error: fact 'fresh-fact': 'title' needs some text [empty-value]",
-        "content/facts/basics.yaml:45:14: error: fact 'fresh-fact': 'statement' needs some text [empty-value]",
-        "content/facts/basics.yaml:47:11: error: fact 'fresh-fact': 'status' is '', not one of 'confirmed', "
+        "content/facts/basics.yaml:47:10: error: fact 'fresh-fact': 'title' needs some text [empty-value]",
+        "content/facts/basics.yaml:49:14: error: fact 'fresh-fact': 'statement' needs some text [empty-value]",
+        "content/facts/basics.yaml:51:11: error: fact 'fresh-fact': 'status' is '', not one of 'confirmed', "
         "'single-source', 'secondary-only', 'reported-denied', 'disputed' or 'corrected' [bad-value]",
-        "content/facts/basics.yaml:49:10: error: fact 'fresh-fact': 'as_of' is '': expected a date like 2025-06-10 [bad-date]",
-        "content/facts/basics.yaml:51:11: error: fact 'fresh-fact': 'topics' needs at least one item [empty-value]",
-        "content/facts/basics.yaml:54:15: error: fact 'fresh-fact': 'source' needs some text, not only spaces [empty-value]",
-        "content/facts/basics.yaml:54:15: error: fact 'fresh-fact' cites unknown source '' [unknown-source]",
+        "content/facts/basics.yaml:53:10: error: fact 'fresh-fact': 'as_of' is '': expected a date like 2025-06-10 [bad-date]",
+        "content/facts/basics.yaml:55:11: error: fact 'fresh-fact': 'topics' needs at least one item [empty-value]",
+        "content/facts/basics.yaml:58:15: error: fact 'fresh-fact': 'source' needs some text, not only spaces [empty-value]",
+        "content/facts/basics.yaml:58:15: error: fact 'fresh-fact' cites unknown source '' [unknown-source]",
     ]
 
 
