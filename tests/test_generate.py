@@ -42,7 +42,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "project"
     result = run("generate", "--content", str(FIXTURE), "--out", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr == f"Wrote a MkDocs project of 47 files into {out}/.\n"
+    assert result.stderr == f"Wrote a MkDocs project of 50 files into {out}/.\n"
     return out
 
 
@@ -57,8 +57,10 @@ def test_the_project_is_plain_mkdocs(project: Path) -> None:
     assert config["nav"][0] == {"Story": "index.md"}
     assert config["nav"][-1] == {
         "About": [
+            {"What changed": "changes.md"},
+            {"Awaiting review": "review.md"},  # the fixture's review dates have passed
             {"Sources": "sources.md"},
-            {"Corrections": "corrections.md"},
+            {"Errors in coverage": "corrections.md"},
             {"How we check facts": "method.md"},
             {"Download the data": "downloads.md"},
         ]
@@ -177,7 +179,7 @@ def test_build_with_the_zensical_engine_swaps_the_site_in(tmp_path: Path) -> Non
     write(out / SITE_STAMP, "a site the builder made before\n")
     result = run("build", "--content", str(FIXTURE), "--site-dir", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.endswith(f"Built 15 generated pages into {out}/ with zensical.\n")
+    assert result.stderr.endswith(f"Built 17 generated pages into {out}/ with zensical.\n")
     assert not (out / "old.html").exists()
     assert (out / "facts" / "basics" / "index.html").is_file()
     assert (out / "search.json").is_file()

@@ -53,13 +53,20 @@ def test_the_review_page_is_in_the_navigation_only_when_a_claim_awaits_review(co
         entries = next(entry["About"] for entry in result.nav if "About" in entry)
         return [next(iter(e.values())) for e in entries]
 
-    assert about(rendered(content, "2025-05-31")) == ["changes.md", "sources.md", "corrections.md", "method.md"]
+    assert about(rendered(content, "2025-05-31")) == [
+        "changes.md",
+        "sources.md",
+        "corrections.md",
+        "method.md",
+        "downloads.md",
+    ]
     assert about(rendered(content, "2025-06-02")) == [
         "changes.md",
         "review.md",
         "sources.md",
         "corrections.md",
         "method.md",
+        "downloads.md",
     ]
 
 
