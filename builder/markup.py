@@ -29,8 +29,9 @@ URL_ATTRIBUTES = frozenset({"href", "src"})
 SCHEMES = frozenset({"http", "https"})
 MARKDOWN_SPECIAL = "\\`*_{}[]()#!|~^=<>"
 """Characters that Markdown's inline syntax, attribute lists or autolinks act on: written as references."""
-LINE_START = frozenset("-+.0123456789")
-"""Characters that make a list or a rule only at the start of a line: written as references there."""
+BLOCK_START = re.compile(r"^(?:[-+]|\d{1,9}[.)])")
+"""What makes a list item or a rule only at the start of a line ('- ', '+ ', '1. ', '2) '): its first
+character is written as a reference there."""
 _ENCODE = {
     **{ord(c): f"&#{ord(c)};" for c in MARKDOWN_SPECIAL},
     ord("&"): "&amp;",
@@ -53,7 +54,7 @@ ATTRIBUTE_SYNTAX = re.compile(r"\{\s*[:#.]|\{\s*[A-Za-z_-]+\s*=")
 def inert(text: str) -> Markup:
     """Plain text for a Markdown page, on one line: HTML-escaped, Markdown's special characters as references."""
     folded = " ".join(text.split())
-    if folded[:1] in LINE_START:
+    if BLOCK_START.match(folded):
         folded = f"&#{ord(folded[0])};{folded[1:].translate(_ENCODE)}"
     else:
         folded = folded.translate(_ENCODE)
