@@ -45,6 +45,12 @@ FOLDER = "data/download"
 """Where the downloads live, under the docs folder (and so in the built site)."""
 DICTIONARY = "datapackage.json"
 JOINED = "; "
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a text cell would begin that a spreadsheet reads as a formula: such cells get a leading apostrophe."""
+CSV_NOTE = (
+    " In the CSV file, a text cell that would begin with = + - @ or a tab is written with a leading apostrophe,"
+    " so that spreadsheets show it instead of running it as a formula; the JSON file holds the exact text."
+)
 """How a CSV cell holds several values (a JSON file holds them as an array)."""
 
 
@@ -328,9 +334,10 @@ def _cell(value: Any) -> str:
     value = _plain(value)
     if value is None:
         return ""
-    if isinstance(value, list):
-        return JOINED.join(str(v) for v in value)
-    return str(value)
+    text = JOINED.join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if isinstance(value, (str, list)) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -411,7 +418,7 @@ def downloads(content: Content) -> dict[str, str]:
             resource: dict[str, Any] = {
                 "name": table.name if suffix == "csv" else f"{table.name}-json",
                 "title": table.title,
-                "description": table.description,
+                "description": table.description + (CSV_NOTE if suffix == "csv" else ""),
                 "path": path,
                 "profile": "tabular-data-resource",
                 "format": suffix,

@@ -400,3 +400,18 @@ def test_hostile_text_cannot_leave_the_json_ld(hostile_site: Path, page: str, ki
     assert len(items) == count
     values = json.dumps(items, ensure_ascii=False)
     assert HOSTILE in values  # the text arrives whole, as data
+
+
+def test_csv_text_cannot_run_as_a_spreadsheet_formula(fixture_content: Content) -> None:
+    fact = fixture_content.facts[0]
+    hostile = fact.model_copy(update={"title": '=HYPERLINK("https://evil.example/","click")', "note": "-5% @home"})
+    content = fixture_content.model_copy(update={"facts": [hostile, *fixture_content.facts[1:]]})
+    files = downloads(content)
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(files[f"{FOLDER}/facts.csv"]))}
+    assert rows[fact.id]["title"] == '\'=HYPERLINK("https://evil.example/","click")'
+    assert rows[fact.id]["note"] == "'-5% @home"
+    records = {record["id"]: record for record in json.loads(files[f"{FOLDER}/facts.json"])}
+    assert records[fact.id]["title"] == '=HYPERLINK("https://evil.example/","click")'
+    package = json.loads(files[f"{FOLDER}/{DICTIONARY}"])
+    facts_csv = next(r for r in package["resources"] if r["name"] == "facts")
+    assert "leading apostrophe" in facts_csv["description"]
