@@ -48,8 +48,8 @@ JOINED = "; "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """How a text cell would begin that a spreadsheet reads as a formula: such cells get a leading apostrophe."""
 CSV_NOTE = (
-    " In the CSV file, a text cell that would begin with = + - @ or a tab is written with a leading apostrophe,"
-    " so that spreadsheets show it instead of running it as a formula; the JSON file holds the exact text."
+    " In the CSV files, a text cell that would begin with = + - @ or a tab is written with a leading apostrophe,"
+    " so that spreadsheets show it instead of running it as a formula; the JSON files hold the exact text."
 )
 """How a CSV cell holds several values (a JSON file holds them as an array)."""
 
@@ -418,7 +418,7 @@ def downloads(content: Content) -> dict[str, str]:
             resource: dict[str, Any] = {
                 "name": table.name if suffix == "csv" else f"{table.name}-json",
                 "title": table.title,
-                "description": table.description + (CSV_NOTE if suffix == "csv" else ""),
+                "description": table.description,
                 "path": path,
                 "profile": "tabular-data-resource",
                 "format": suffix,
@@ -434,7 +434,7 @@ def downloads(content: Content) -> dict[str, str]:
         "profile": "tabular-data-package",
         "name": _package_name(site),
         "title": site.title,
-        "description": site.description,
+        "description": site.description + CSV_NOTE,
         "created": f"{site.updated.isoformat()}T00:00:00Z",
         "contributors": [{"title": site.publisher, "role": "publisher"}],
         "resources": resources,
