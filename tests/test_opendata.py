@@ -413,6 +413,7 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula(fixture_content: Content) 
     records = {record["id"]: record for record in json.loads(files[f"{FOLDER}/facts.json"])}
     assert records[fact.id]["title"] == '=HYPERLINK("https://evil.example/","click")'
     package = json.loads(files[f"{FOLDER}/{DICTIONARY}"])
-    assert "a text cell that would begin with = + - @ or a tab is written with a leading apostrophe" in (
-        package["description"]
+    assert (
+        "a text cell that would begin with = + - @ or a tab is written with a leading apostrophe"
+        in (package["description"])
     )
