@@ -14,6 +14,7 @@ import hashlib
 import ipaddress
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -35,15 +36,48 @@ OVERRIDES = Path(__file__).parent / "overrides"
 ZENSICAL_FIXES = Path(__file__).parent / "zensical"
 """Copies of Zensical's templates with every value from the content escaped; used in projects built by Zensical."""
 MATERIAL_FIXES = Path(__file__).parent / "material"
-"""Copies of Material for MkDocs templates, changed only to fix the theme's HTML and accessibility faults.
+"""Copies of Material for MkDocs templates, changed only to fix the theme's HTML and accessibility faults and
+to escape every value from the content.
 
-Tied to the installed Material's version (tests/test_theme.py), so used by the MkDocs plugin only:
-Zensical's templates differ, and these copies would replace them."""
+Tied to the installed Material's version (theme_fixes; tests/test_theme.py), so used with MkDocs only (the
+plugin, and generate for MkDocs): Zensical's templates differ, and these copies would replace them."""
 CSS = "assets/explainer.css"
 """The site's style sheet, under OVERRIDES and at this path in the built site."""
 PAGES = "pages"
 """The folder of an explainer's hand-written pages, inside its content folder."""
 PLUGIN = "explainer"
+
+
+class ThemeMismatch(Exception):
+    """The fixed template copies were made from another version of the engine's theme than the installed one."""
+
+
+def theme_fixes(engine: str) -> Path | None:
+    """The folder of the engine's templates fixed for this builder (every content value escaped), checked
+    against the installed theme's version: builder/material/ for MkDocs, builder/zensical/ for Zensical.
+
+    None when Zensical is not installed. Raises ThemeMismatch rather than building without the copies:
+    without them titles and the site name would reach the page unescaped."""
+    if engine == "zensical":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("zensical")
+        except PackageNotFoundError:
+            return None
+        folder, pattern = ZENSICAL_FIXES, r"Copied from Zensical (\S+),"
+    else:
+        import material
+
+        installed = material.__version__
+        folder, pattern = MATERIAL_FIXES, r"Copied from Material for MkDocs (\S+),"
+    copied = re.search(pattern, (folder / "base.html").read_text("utf-8"))
+    if copied is None or copied.group(1) != installed:
+        raise ThemeMismatch(
+            f"{folder} holds templates of another {engine} theme version than the installed {installed}; "
+            "run `python -m tests.test_theme` to copy them again"
+        )
+    return folder
 
 
 @dataclass

@@ -9,14 +9,13 @@ contents it then replaces.
 from __future__ import annotations
 
 import posixpath
-import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .build import CSS, MATERIAL_FIXES, OVERRIDES, ZENSICAL_FIXES, Prepared, own_files, prepare, site_nav
+from .build import CSS, OVERRIDES, Prepared, ThemeMismatch, own_files, prepare, site_nav, theme_fixes
 
 STAMP = ".explainer-generated"
 """The file that marks a folder as written by `generate`: only such a folder is ever emptied."""
@@ -101,31 +100,6 @@ def _clear(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def theme_fixes(engine: str) -> Path | None:
-    """The folder of the engine's templates fixed for this builder (content values escaped), where they match
-    the installed engine: builder/material/ for MkDocs with Material, builder/zensical/ for Zensical."""
-    if engine == "zensical":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            installed = version("zensical")
-        except PackageNotFoundError:
-            return None
-        folder, pattern = ZENSICAL_FIXES, r"Copied from Zensical (\S+),"
-    else:
-        import material
-
-        installed = material.__version__
-        folder, pattern = MATERIAL_FIXES, r"Copied from Material for MkDocs (\S+),"
-    copied = re.search(pattern, (folder / "base.html").read_text("utf-8"))
-    if copied is None or copied.group(1) != installed:
-        raise GenerateRefused(
-            f"{folder} holds templates of another {engine} version than the installed {installed}; "
-            "run `python -m tests.test_theme` to copy them again"
-        )
-    return folder
-
-
 def generate(
     content_dir: Path,
     out: Path,
@@ -167,7 +141,10 @@ def generate(
             write(f"{DOCS}/{beside}", text)
     for path, source in pages.items():
         write(f"{DOCS}/{path}", source.read_bytes())
-    fixes = theme_fixes(engine)
+    try:
+        fixes = theme_fixes(engine)
+    except ThemeMismatch as exc:
+        raise GenerateRefused(str(exc)) from exc
     for folder in (OVERRIDES, *([fixes] if fixes else [])):
         for source in sorted(folder.rglob("*")):
             if source.is_file():

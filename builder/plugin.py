@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,7 +28,17 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .build import CSS, MATERIAL_FIXES, OVERRIDES, Preparer, own_files, set_build_date, site_nav
+from .build import (
+    CSS,
+    MATERIAL_FIXES,
+    OVERRIDES,
+    Preparer,
+    ThemeMismatch,
+    own_files,
+    set_build_date,
+    site_nav,
+    theme_fixes,
+)
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -101,7 +110,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0
-            config.theme.dirs[position:position] = [str(OVERRIDES), *_material_fixes()]
+            try:
+                fixes = theme_fixes("mkdocs")
+            except ThemeMismatch as exc:
+                raise PluginError(str(exc)) from exc
+            config.theme.dirs[position:position] = [str(OVERRIDES), *([str(fixes)] if fixes else [])]
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -176,21 +189,6 @@ def refuse_nul(app: Any) -> Any:
         return app(environ, start_response)
 
     return guarded
-
-
-def _material_fixes() -> list[str]:
-    """The folder of fixed copies of Material's templates, when they were copied from the installed version."""
-    from material import __version__ as installed
-
-    copied = re.search(r"Copied from Material for MkDocs (\S+),", (MATERIAL_FIXES / "base.html").read_text("utf-8"))
-    if copied is None or copied.group(1) != installed:
-        log.warning(
-            f"builder/material/ holds templates of Material {copied.group(1) if copied else '?'}, not of the "
-            f"installed {installed}: left out, so the pages keep Material's own HTML faults "
-            "(python -m tests.test_theme copies them again)"
-        )
-        return []
-    return [str(MATERIAL_FIXES)]
 
 
 _RENDERED = ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors")

@@ -473,7 +473,8 @@ def _reserved(kind: str, ident: str) -> str:
 def _site_names(checker: _Checker, doc: Document) -> None:
     """Topic ids unique and not reserved; navigation labels distinct (each names one entry)."""
     seen: dict[str, int] = {}
-    for index, topic in enumerate(doc.data.get("topics") or [] if isinstance(doc.data.get("topics"), list) else []):
+    topics = doc.data.get("topics")
+    for index, topic in enumerate(topics if isinstance(topics, list) else []):
         ident = topic.get("id") if isinstance(topic, dict) else None
         if not isinstance(ident, str):
             continue
