@@ -168,9 +168,14 @@ def test_search_lands_on_the_right_item(page: Page, real_server: str, query: str
     page.locator("input.md-search__input").press_sequentially(query, delay=20)
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
     # Material folds a page's further matches under "more on this page": unfold them, as a reader would.
-    page.evaluate("document.querySelectorAll('.md-search-result details').forEach(d => d.open = true)")
+    # Results are drawn again after each keystroke is searched, folded again: unfold until the match shows.
     result = page.locator(f".md-search-result__item a[href*='{anchor}']").first
-    expect(result).to_be_visible(timeout=10_000)
+    for _ in range(50):
+        page.evaluate("document.querySelectorAll('.md-search-result details').forEach(d => d.open = true)")
+        if result.is_visible():
+            break
+        page.wait_for_timeout(200)
+    expect(result).to_be_visible()
     target = str(result.get_attribute("href")).split("#", 1)[1]
     result.click()
     page.wait_for_url(re.compile(f"#{re.escape(target)}$"))
