@@ -3,6 +3,12 @@
 PyYAML composes a node tree (with line and column marks); we construct values from it
 ourselves so that duplicate keys, object-constructing tags and aliases become problems
 instead of being silently accepted, and nothing is ever expanded or executed.
+
+Two paths give the same result. The fast one composes with libyaml (PyYAML's C parser) and builds the
+values without positions; it gives up at the first thing that is not plain YAML (a syntax error, an
+alias, a tag, a duplicate key, an impossible date...). Then the file is read again by the pure-Python
+parser, which locates every problem. Positions of a clean file are worked out only when a later check
+needs one (`Document.marks`), from the same node tree.
 """
 
 from __future__ import annotations
@@ -52,12 +58,37 @@ class Document:
 
     path: str
     data: Any
-    marks: dict[Path_, Mark] = field(default_factory=dict)
-    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+    _marks: dict[Path_, Mark] | None = field(default_factory=dict)
+    _key_marks: dict[Path_, Mark] | None = field(default_factory=dict)
     broken: set[Path_] = field(default_factory=set)
     """Paths whose value was already reported (bad tag, alias, impossible date) and read as null."""
     folder: str = ""
     """The content folder the file is in ('facts', 'sources' ...), or '' for site.yaml."""
+    text: str | None = None
+    """The file's text, kept only while its positions have not been worked out (see `marks`)."""
+
+    @property
+    def marks(self) -> dict[Path_, Mark]:
+        """The position of every value, by path (worked out from the text the first time it is needed)."""
+        if self._marks is None:
+            self._locate()
+        assert self._marks is not None
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[Path_, Mark]:
+        """The position of every mapping key, by the path of its value."""
+        if self._key_marks is None:
+            self._locate()
+        assert self._key_marks is not None
+        return self._key_marks
+
+    def _locate(self) -> None:
+        assert self.text is not None
+        builder = _Builder(self.path, self.text)
+        builder.value(_compose_fast(self.text), ())
+        self._marks, self._key_marks = builder.doc.marks, builder.doc.key_marks
+        self.text = None
 
     def is_broken(self, path: Path_) -> bool:
         return any(path[:n] in self.broken for n in range(len(path) + 1))
@@ -100,7 +131,7 @@ class Document:
 
 def _mark(node: yaml.Node, text_lines: list[str]) -> Mark:
     start = node.start_mark
-    style = getattr(node, "style", None)
+    style = getattr(node, "style", None) or None  # libyaml gives '' for plain scalars, PyYAML None
     indent = 0
     if style in ("|", ">"):
         for raw in text_lines[start.line + 1 :]:
@@ -124,7 +155,7 @@ class _Builder:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.lines = text.splitlines()
-        self.doc = Document(path, None)
+        self.doc = Document(path, None, {}, {})
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.constructor = yaml.SafeLoader("")
@@ -190,8 +221,10 @@ class _Builder:
             return self.broken(path, node, "bad-date", f"'{node.value}' is not a real date")
 
 
-def load_text(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
-    """Parse one file's bytes; `path` is how problems name the file."""
+def load_text(path: str, raw: bytes, fast: bool = True) -> tuple[Document | None, list[Problem]]:
+    """Parse one file's bytes; `path` is how problems name the file.
+
+    `fast=False` reads with the pure-Python parser only (tests compare both paths)."""
 
     def fail(code: str, message: str, line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
         return None, [Problem(path, line, col, code, message)]
@@ -214,6 +247,9 @@ def load_text(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return fail("empty-file", "file is empty; remove it or add content")
+    quick = _load_fast(path, text) if fast else None
+    if quick is not None:
+        return quick, []
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:  # a character YAML forbids, found before parsing starts
@@ -238,6 +274,103 @@ def load_text(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     builder = _Builder(path, text)
     builder.doc.data = builder.value(node, ())
     return builder.doc, builder.problems
+
+
+class _NotPlain(Exception):
+    """The fast path met something the pure-Python path must locate and report."""
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_SCALAR_TAGS = _PLAIN_TAGS - {"tag:yaml.org,2002:str"}
+
+
+def _compose_fast(text: str) -> yaml.Node | None:
+    """The node tree of a text, composed by libyaml (positions included)."""
+    loader = (_FAST_LOADER or yaml.SafeLoader)(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
+
+
+def _load_fast(path: str, text: str) -> Document | None:
+    """The document of plain, valid YAML read through libyaml, positions left for later; None otherwise.
+
+    Values are built from libyaml's event stream in a loop (no recursion: libyaml's own composer would
+    overflow the C stack on a file nested thousands deep).
+    """
+    if _FAST_LOADER is None:
+        return None
+    loader = _FAST_LOADER(text)
+    constructor = yaml.SafeLoader("")
+    stack: list[Any] = []
+    """Open lists and mappings; a mapping is followed on the stack by its pending key (None: expecting one)."""
+    root: list[Any] = []
+    documents = 0
+    try:
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                if tag not in _PLAIN_TAGS:
+                    return None
+                if stack and isinstance(stack[-2], dict) and stack[-1] is None:
+                    if event.value in stack[-2]:
+                        return None  # a duplicate key
+                    stack[-1] = event.value
+                    continue
+                value: Any = event.value
+                if tag in _SCALAR_TAGS:
+                    value = constructor.construct_object(yaml.ScalarNode(tag, event.value), deep=True)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                mapping = kind is yaml.MappingStartEvent
+                tag = event.tag
+                if tag is not None and tag != "!" and tag != (_MAP if mapping else _SEQ):
+                    return None
+                if stack and isinstance(stack[-2], dict) and stack[-1] is None:
+                    return None  # a key that is not plain text
+                if len(stack) // 2 >= MAX_DEPTH:
+                    return None
+                value = {} if mapping else []
+                _add(stack, root, value)
+                stack.extend((value, None))
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                del stack[-2:]
+                continue
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return None
+                continue
+            elif kind is yaml.StreamEndEvent:
+                break
+            elif kind is yaml.AliasEvent:
+                return None
+            else:  # stream start, document end
+                continue
+            _add(stack, root, value)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if len(root) != 1 or root[0] is None:
+        return None
+    return Document(path, root[0], None, None, text=text)
+
+
+def _add(stack: list[Any], root: list[Any], value: Any) -> None:
+    """Put a value into the innermost open list or mapping (or make it the document's value)."""
+    if not stack:
+        root.append(value)
+    elif isinstance(stack[-2], dict):
+        stack[-2][stack[-1]] = value
+        stack[-1] = None
+    else:
+        stack[-2].append(value)
 
 
 def _utf16_or_32(raw: bytes) -> str | None:
