@@ -25,11 +25,12 @@ FACTS_PER_SOURCE = 8
 FACTS_PER_PERSON = 50
 FACTS_PER_QUESTION = 100
 FACTS_PER_EVENT = 50
-WORDS = (
+_TEXT = (
     "ministry export licence magnet refinery quota tonnes shipment permit supply chain output share mine "
     "processing smelter agreement tariff review announcement deadline capacity contract customs license "
     "restriction suspension market price demand stockpile reserve alloy oxide concentrate separation plant"
-).split()
+)
+WORDS = tuple(_TEXT.split(" "))
 PUBLISHERS = (
     ("Ministry of Commerce", "government", "CN"),
     ("U.S. Geological Survey", "government", "US"),
@@ -92,7 +93,7 @@ def fact(rng: random.Random, n: int, sources: list[str], kinds: dict[str, str], 
             {"source": s, "label": "Share of refining", "year": 2024, "value": f"{60 + (n + i) % 35}%"}
             for i, s in enumerate(cited[:2])
         ]
-    if status == "confirmed" and count == 1 or n % 13 == 0:
+    if (status == "confirmed" and count == 1) or n % 13 == 0:
         item["note"] = f"Checked against the {rng.choice(WORDS)} table; see also the _{rng.choice(WORDS)}_ annex."
     if n % 17 == 0:
         item["review_by"] = dt.date(2026, n % 12 + 1, 1)

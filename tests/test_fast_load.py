@@ -9,10 +9,8 @@ import pytest
 from builder.load import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted(
-    [*(ROOT / "content").rglob("*.yaml"), *(ROOT / "tests" / "fixtures").rglob("*.yaml")]
-    + [*(ROOT / "tests" / "bad_inputs").rglob("*.yaml"), *(ROOT / "tests" / "cases").rglob("*.yaml")]
-)
+FOLDERS = (ROOT / "content", ROOT / "tests" / "fixtures", ROOT / "tests" / "bad_inputs", ROOT / "tests" / "cases")
+FILES = sorted(file for folder in FOLDERS for file in folder.rglob("*.yaml"))
 
 
 @pytest.mark.parametrize("file", FILES, ids=lambda f: f.relative_to(ROOT).as_posix())
