@@ -86,7 +86,9 @@ class Document:
     def _locate(self) -> None:
         assert self.text is not None
         builder = _Builder(self.path, self.text)
-        builder.value(_compose_fast(self.text), ())
+        node = _compose_fast(self.text)
+        assert node is not None  # the fast path read a value from this text
+        builder.value(node, ())
         self._marks, self._key_marks = builder.doc.marks, builder.doc.key_marks
         self.text = None
 
@@ -288,7 +290,8 @@ def _compose_fast(text: str) -> yaml.Node | None:
     """The node tree of a text, composed by libyaml (positions included)."""
     loader = (_FAST_LOADER or yaml.SafeLoader)(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        node: yaml.Node | None = loader.get_single_node()
+        return node
     finally:
         loader.dispose()
 
