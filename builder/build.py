@@ -25,6 +25,7 @@ from typing import Any
 from .charts import ChartCache
 from .history import HistoryCache, head_commit, load_history
 from .load import ParseCache
+from .markup import Prose
 from .problems import format_problems, has_errors
 from .render import Rendered, render
 from .validate import Checked, check
@@ -96,17 +97,19 @@ def prepare(
     today: dt.date | None = None,
     histories: HistoryCache | None = None,
     history: bool = True,
+    prose: Prose | None = None,
 ) -> Prepared:
     """Read and validate everything; render only when nothing is wrong.
 
     `today` is the build date (default: today); with `history`, facts and answers are dated from the
     content's git history (builder/history.py), read only once the content is valid.
     """
-    checked = check(content_dir, cache=parsed)
+    prose = prose or Prose()
+    checked = check(content_dir, cache=parsed, prose=prose)
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
     past = load_history(content_dir, histories) if history else None
-    return Prepared(checked, render(checked.content, charts, past, today))
+    return Prepared(checked, render(checked.content, charts, past, today, prose))
 
 
 def fingerprint(*folders: Path) -> bytes:
@@ -132,6 +135,8 @@ class Preparer:
         self.parsed = ParseCache()
         self.charts = ChartCache()
         self.histories = HistoryCache()
+        self.prose = Prose()
+        """Each editor text's conversion and audit, kept across rebuilds."""
         self.last: Prepared | None = None
         self._key: tuple[Path, bytes, dt.date, str | None] | None = None
 
@@ -141,7 +146,7 @@ class Preparer:
         key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR), day, head)
         if self.last is not None and key == self._key:
             return self.last
-        self.last = prepare(content_dir, self.parsed, self.charts, day, self.histories, history)
+        self.last = prepare(content_dir, self.parsed, self.charts, day, self.histories, history, self.prose)
         self._key = key
         return self.last
 

@@ -154,6 +154,13 @@ def _attribute(value: str) -> str:
     return html.escape(value, quote=True)
 
 
+def _plain(html_text: str) -> str:
+    reader = _TextOnly()
+    reader.feed(html_text)
+    reader.close()
+    return " ".join("".join(reader.parts).split())
+
+
 class _TextOnly(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -174,60 +181,90 @@ class Refusal:
 
 
 class Prose:
-    """Converts editor Markdown; one instance per build (the Markdown converter is reused)."""
+    """Converts editor Markdown; one instance per build, or kept across the live preview's rebuilds.
+
+    Each text is converted once: the sanitised HTML (with citation runs held as placeholders), its plain
+    text and its audit are remembered by the text, so a field that is audited by `check`, shown on a page
+    and described in JSON-LD is converted by Markdown once per text.
+    """
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=[], output_format="html")
         # No raw HTML: a tag in editor text is shown as text, never passed through.
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
+        self._held: dict[tuple[str, str | None], tuple[str, list[str]]] = {}
+        """(text, citation pattern) -> (its conversion with each citation run as a placeholder, the runs)."""
+        self._clean: dict[tuple[str, str | None], str] = {}
+        """The same key -> the sanitised, Markdown-inert HTML, placeholders still in it."""
+        self._audits: dict[tuple[str, str | None], list[Refusal]] = {}
 
     def convert(self, text: str) -> str:
         """Editor Markdown to HTML, before sanitising (what `audit` inspects)."""
         return self._md.reset().convert(text.replace("\ue000", "").replace("\ue001", ""))
 
+    def _convert_held(self, text: str, pattern: re.Pattern[str] | None) -> tuple[str, list[str]]:
+        key = (text, pattern.pattern if pattern is not None else None)
+        held = self._held.get(key)
+        if held is None:
+            runs: list[str] = []
+            if pattern is not None:
+
+                def hold(match: re.Match[str]) -> str:
+                    runs.append(match.group(0))
+                    return f"\ue000{len(runs) - 1}\ue001"
+
+                text = pattern.sub(hold, text.replace("\ue000", "").replace("\ue001", ""))
+            held = self._held[key] = (self._md.reset().convert(text), runs)
+        return held
+
     def html(
         self, text: str, markers: Callable[[str], str] | None = None, pattern: re.Pattern[str] | None = None
     ) -> Markup:
         """Sanitised, Markdown-inert HTML on one line. `pattern` finds citation runs; `markers` renders one."""
-        runs: list[str] = []
-        if pattern is not None:
-
-            def hold(match: re.Match[str]) -> str:
-                runs.append(match.group(0))
-                return f"\ue000{len(runs) - 1}\ue001"
-
-            text = pattern.sub(hold, text.replace("\ue000", "").replace("\ue001", ""))
-        converted = self._md.reset().convert(text)
-        clean = nh3.clean(
-            converted,
-            tags=set(TAGS),
-            attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-            attribute_filter=_filter,
-            url_schemes=set(SCHEMES),
-            link_rel=None,
-            strip_comments=True,
-        )
-        writer = _Reserialise()
-        writer.feed(clean)
-        writer.close()
-        result = "".join(writer.out).strip()
+        converted, runs = self._convert_held(text, pattern)
+        key = (text, pattern.pattern if pattern is not None else None)
+        result = self._clean.get(key)
+        if result is None:
+            clean = nh3.clean(
+                converted,
+                tags=set(TAGS),
+                attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+                attribute_filter=_filter,
+                url_schemes=set(SCHEMES),
+                link_rel=None,
+                strip_comments=True,
+            )
+            writer = _Reserialise()
+            writer.feed(clean)
+            writer.close()
+            result = self._clean[key] = "".join(writer.out).strip()
         if markers is not None:
             result = PLACEHOLDER.sub(lambda m: markers(runs[int(m.group(1))]), result)
         return Markup(result)
 
     def text(self, text: str) -> str:
         """The plain text a reader would see of editor Markdown, on one line."""
-        reader = _TextOnly()
-        reader.feed(self.convert(text))
-        reader.close()
-        return " ".join("".join(reader.parts).split())
+        return _plain(self.convert(text))
+
+    def text_without(self, text: str, pattern: re.Pattern[str]) -> str:
+        """The plain text of editor Markdown without what `pattern` finds (citations), on one line; from the
+        same conversion `html` uses."""
+        converted, _ = self._convert_held(text, pattern)
+        return " ".join(PLACEHOLDER.sub("", _plain(converted)).split())
 
     def audit(self, text: str, ignore: re.Pattern[str] | None = None) -> list[Refusal]:
         """Everything in one editor text that the sanitiser would remove or change, located in the text.
 
         `ignore`: syntax the builder replaces before conversion (citations), which makes no markup.
         """
+        key = (text, ignore.pattern if ignore is not None else None)
+        found = self._audits.get(key)
+        if found is None:
+            found = self._audits[key] = self._audit(text, ignore)
+        return list(found)
+
+    def _audit(self, text: str, ignore: re.Pattern[str] | None) -> list[Refusal]:
         refusals: list[Refusal] = []
         for match in ATTRIBUTE_SYNTAX.finditer(text):
             snippet = text[match.start() : match.start() + 16].split("\n")[0]

@@ -443,6 +443,7 @@ def render(
     charts_cache: ChartCache | None = None,
     history: History | None = None,
     today: dt.date | None = None,
+    prose: Prose | None = None,
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
 
@@ -451,7 +452,7 @@ def render(
     compared with (default: the date today).
     """
     env = _environment()
-    prose = Prose()
+    prose = prose or Prose()
     index = Index.of(content)
     site = content.site
     pages: dict[str, str] = {}
@@ -460,7 +461,7 @@ def render(
 
     def text(markdown_text: str | None) -> str:
         """Plain text of editor Markdown, without citations: for descriptions and alt text."""
-        return prose.text(CITE_RUN.sub("", markdown_text or ""))
+        return prose.text_without(markdown_text or "", CITE_RUN)
 
     def page(
         src: str,

@@ -109,12 +109,12 @@ class Checked:
 
 
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, prose: Prose | None = None) -> None:
         self.problems: list[Problem] = []
         self.per_file: Counter[str] = Counter()
         self.omitted: dict[str, list[int]] = {}
         """File -> [line, column of the first problem not listed, problems not listed, errors among them]."""
-        self.prose = Prose()
+        self.prose = prose or Prose()
 
     def add(self, doc: Document, path: Path_, code: str, message: str, key: bool = False) -> None:
         mark = doc.mark(path, key=key)
@@ -313,12 +313,15 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path
     return sorted(read), sorted(other), sorted(refused)
 
 
-def check(content_dir: Path, display_root: Path | None = None, cache: ParseCache | None = None) -> Checked:
+def check(
+    content_dir: Path, display_root: Path | None = None, cache: ParseCache | None = None, prose: Prose | None = None
+) -> Checked:
     """Load and validate every file under content_dir; never raises for bad content.
 
-    With a cache, files whose bytes did not change since the last check are not parsed again.
+    With a cache, files whose bytes did not change since the last check are not parsed again; `prose`
+    (shared with `render`) remembers each text's conversion and audit.
     """
-    checker = _Checker()
+    checker = _Checker(prose)
     root = display_root or Path.cwd()
 
     def display(file: Path) -> str:

@@ -1,0 +1,121 @@
+"""Benchmark (not a test): a full build at 1k, 10k and 50k generated facts. Run with `make bench-scale`.
+
+For each size it generates a content tree (tests/scale_content.py: facts with Markdown, citations with
+quotes, statuses, figures, over 24 topics), builds it cold with `python -m builder build` in a child
+process, and prints the wall time, the child's peak resident memory (os.wait4's ru_maxrss), time and
+memory per fact, the share of the build spent in the builder's own stage (loading, checking and
+rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. At the
+largest size it then edits one fact and builds again (warm: the builder's cache under .cache/ in the
+content's parent folder is kept). Finally it times the live preview's save-to-reload at 5k facts.
+
+    python -m tests.bench_scale                 # 1000 10000 50000, preview at 5000
+    python -m tests.bench_scale 2000 5000       # other sizes; --no-serve skips the preview
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.scale_content import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-06-01"
+DRIVER = """
+import json, sys, time
+from pathlib import Path
+import builder.build as b
+
+spent = [0.0]
+original = b.Preparer.prepare
+
+def timed(self, *args, **kwargs):
+    began = time.perf_counter()
+    try:
+        return original(self, *args, **kwargs)
+    finally:
+        spent[0] += time.perf_counter() - began
+
+b.Preparer.prepare = timed
+began = time.perf_counter()
+status = b.build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), today=b.dt.date.fromisoformat(sys.argv[4]))
+print(json.dumps({"status": status, "builder": spent[0], "total": time.perf_counter() - began}))
+"""
+"""Runs one build in a child process and reports, from inside it, the time spent in the builder's stage."""
+
+
+def run_build(content: Path, site: Path) -> dict[str, float]:
+    """One `build` in a child process: wall time, peak RSS (MB, from os.wait4), the builder stage's time."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    out, err = site.parent / "build.out", site.parent / "build.err"
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 1, str(out), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+        (os.POSIX_SPAWN_OPEN, 2, str(err), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+    ]
+    args = [sys.executable, "-c", DRIVER, str(content), str(site), str(ROOT / "mkdocs.yml"), TODAY]
+    began = time.perf_counter()
+    pid = os.posix_spawn(sys.executable, args, env, file_actions=actions)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - began
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed ({status}):\n{err.read_text()[-3000:]}")
+    inner = json.loads(out.read_text().strip().splitlines()[-1])
+    return {"wall": wall, "rss": usage.ru_maxrss / 1024, "builder": inner["builder"], "inner": inner["total"]}
+
+
+def largest_page(site: Path) -> tuple[int, str]:
+    sizes = [(f.stat().st_size, f.relative_to(site).as_posix()) for f in site.rglob("*.html")]
+    return max(sizes)
+
+
+def edit_one_fact(content: Path) -> None:
+    file = sorted((content / "facts").glob("facts-*.yaml"))[len(list((content / "facts").glob("facts-*"))) // 2]
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("statement: ", "statement: Edited. ", 1), encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    serve = "--no-serve" not in argv
+    sizes = [int(a) for a in argv if a.isdigit()] or [1000, 10000, 50000]
+    results: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        for size in sizes:
+            content = Path(tmp) / f"content-{size}"
+            generate(size, content)
+            site = Path(tmp) / f"site-{size}"
+            r = run_build(content, site)
+            page, name = largest_page(site)
+            pages = sum(1 for _ in site.rglob("*.html"))
+            results[size] = r
+            print(
+                f"{size:>6} facts  cold build {r['wall']:6.1f} s  peak RSS {r['rss']:6.0f} MB  "
+                f"{r['wall'] / size * 1000:5.2f} ms/fact  {r['rss'] / size * 1024:6.1f} KB/fact  "
+                f"builder stage {r['builder']:5.1f} s ({r['builder'] / r['inner'] * 100:4.1f}% of the build)  "
+                f"{pages} HTML pages, largest {page / 1024:.0f} KB ({name})",
+                flush=True,
+            )
+        if 10000 in results and 50000 in results:
+            ratio = results[50000]["wall"] / results[10000]["wall"]
+            print(f"10k -> 50k build time ratio: {ratio:.2f} (linear: 5.0; goal <= 5.5)", flush=True)
+        largest = max(sizes)
+        content = Path(tmp) / f"content-{largest}"
+        edit_one_fact(content)
+        r = run_build(content, Path(tmp) / f"site-{largest}")
+        print(
+            f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s  peak RSS {r['rss']:6.0f} MB  "
+            f"builder stage {r['builder']:5.1f} s ({r['builder'] / r['inner'] * 100:4.1f}%)",
+            flush=True,
+        )
+    if serve:
+        from tests.bench_serve import main as serve_main
+
+        return serve_main(["--facts", "5000"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
