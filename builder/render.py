@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -145,6 +146,50 @@ def cite_this(site: Any, src: str, anchor: str | None, title: str, as_of: dt.dat
     return {"text": text, "bibtex": bibtex}
 
 
+MAX_FACTS_PER_PAGE = 50
+"""A topic with more facts is split into pages of at most this many (each under 500 KB of HTML)."""
+SOURCE_WEIGHT, CITED_BY_WEIGHT, MAX_SOURCES_WEIGHT = 1000, 200, 400_000
+"""About how many bytes of HTML a source and each line of its 'cited by' list take on the sources page, and
+how many one page of it may hold: the page is split beyond that."""
+MAX_CITED_BY = 400
+"""The sources page lists at most this many items citing one source (and says how many more there are)."""
+ANCHORS = "anchors.json"
+"""The anchor map of a split list, in the folder of its first page (facts/<topic>/, sources/)."""
+MAX_OVERVIEW_FACTS = 1000
+"""The facts overview links every fact up to this many facts in all; beyond, it links each topic's pages."""
+
+
+def part_page(first: str, number: int) -> str:
+    """The page of part `number` of a list whose first page is `first`: 'facts/x.md', 2 -> 'facts/x/2.md'."""
+    return first if number == 1 else f"{first.removesuffix('.md')}/{number}.md"
+
+
+def _chunks(items: list[Any], weights: list[int], limit: int) -> list[list[Any]]:
+    """Items in order, cut into runs whose weights add up to at most `limit` (each run holds at least one)."""
+    parts: list[list[Any]] = [[]]
+    total = 0
+    for item, weight in zip(items, weights, strict=True):
+        if parts[-1] and total + weight > limit:
+            parts.append([])
+            total = 0
+        parts[-1].append(item)
+        total += weight
+    return parts
+
+
+def anchor_map(first: str, parts: list[list[Any]]) -> str:
+    """The JSON map from each item id on a split list to its page, relative to the list's folder."""
+    folder = first.removesuffix(".md") + "/"
+    mapping = {
+        item.id: posixpath.relpath(page_url(part_page(first, number)), folder).removesuffix(".") + "/"
+        if number > 1
+        else "./"
+        for number, part in enumerate(parts, 1)
+        for item in part
+    }
+    return json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 @dataclass
 class Index:
     """Where everything lives, for links between pages."""
@@ -157,6 +202,13 @@ class Index:
     questions: dict[str, Any] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
     """Item id -> the page it lives on."""
+    homes: dict[str, str] = field(default_factory=dict)
+    """Item id -> its stable page where that is not the page it lives on (the first page of a split list,
+    whose anchor map sends a reader on to the right part): what permalinks and citations point to."""
+    topic_parts: dict[str, list[list[Fact]]] = field(default_factory=dict)
+    """Topic id -> its facts, page by page (one page unless the topic holds more than MAX_FACTS_PER_PAGE)."""
+    source_parts: list[list[Source]] = field(default_factory=list)
+    """The sources in the order the sources page lists them, page by page."""
     cited_by: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     """Source id -> (label, page, anchor) of everything that cites it."""
 
@@ -168,8 +220,16 @@ class Index:
         index.people = {p.id: p for p in content.people}
         index.events = {e.id: e for e in content.events}
         index.questions = {q.id: q for q in content.questions}
+        by_topic: dict[str, list[Fact]] = defaultdict(list)
         for fact in content.facts:
-            index.pages[fact.id] = f"facts/{fact.topics[0]}.md"
+            by_topic[fact.topics[0]].append(fact)
+        for topic, facts in by_topic.items():
+            index.topic_parts[topic] = parts = _chunks(facts, [1] * len(facts), MAX_FACTS_PER_PAGE)
+            for number, part in enumerate(parts, 1):
+                for fact in part:
+                    index.pages[fact.id] = part_page(f"facts/{topic}.md", number)
+                    if number > 1:
+                        index.homes[fact.id] = f"facts/{topic}.md"
         for question in content.questions:
             index.pages[question.id] = f"questions/{question.id}.md"
         for group, page in (
@@ -183,7 +243,18 @@ class Index:
             for item in group:
                 index.pages[item.id] = page
         index._reverse()
+        ordered = sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id))
+        weights = [SOURCE_WEIGHT + CITED_BY_WEIGHT * min(len(index.cited_by[s.id]), MAX_CITED_BY) for s in ordered]
+        index.source_parts = _chunks(ordered, weights, MAX_SOURCES_WEIGHT)
+        for number, part in enumerate(index.source_parts[1:], 2):
+            for source in part:
+                index.pages[source.id] = part_page("sources.md", number)
+                index.homes[source.id] = "sources.md"
         return index
+
+    def home(self, ident: str) -> str:
+        """The page a permalink to the item names: its own page, or the first page of a split list."""
+        return self.homes.get(ident, self.pages[ident])
 
     def _reverse(self) -> None:
         content = self.content
@@ -326,7 +397,7 @@ class References:
                         (plain(c.quote or ""), plain(self.speaker(c)), plain(c.locator or ""))
                         for c in self.quotes[source_id]
                     ],
-                    "about": href(self.src, "sources.md", source.id),
+                    "about": href(self.src, self.index.pages[source.id], source.id),
                 }
             )
         return result
@@ -537,19 +608,34 @@ def render(
         labels.facts,
         f"Every checked fact in {name}, by topic, with its sources and status.",
         by_topic=by_topic,
+        listed=len(content.facts) <= MAX_OVERVIEW_FACTS,
+        parts={t: [part_page(f"facts/{t}.md", n) for n in range(1, len(p) + 1)] for t, p in index.topic_parts.items()},
     )
+    maps: dict[str, str] = {}
+    """The anchor maps of split lists (assets, but not data downloads)."""
     for topic in site.topics:
-        page(
-            f"facts/{topic.id}.md",
-            "topic.md.j2",
-            topic.label,
-            text(topic.description) or topic.label,
-            [jsonld.claim_review(site, fact, index.sources, text) for fact in by_topic[topic.id]],
-            topic=topic,
-            facts=by_topic[topic.id],
-            also=also[topic.id],
-            updated=max((fresh.changed(f.id, f.as_of) for f in by_topic[topic.id]), default=None),
-        )
+        first = f"facts/{topic.id}.md"
+        parts = index.topic_parts.get(topic.id, [[]])
+        numbers = [(n, part_page(first, n)) for n in range(1, len(parts) + 1)]
+        share = -(-len(also[topic.id]) // len(parts))
+        if len(parts) > 1:
+            maps[f"facts/{topic.id}/{ANCHORS}"] = anchor_map(first, parts)
+        for number, facts in enumerate(parts, 1):
+            src = part_page(first, number)
+            page(
+                src,
+                "topic.md.j2",
+                topic.label if number == 1 else f"{topic.label} ({number}/{len(parts)})",
+                text(topic.description) or topic.label,
+                [jsonld.claim_review(site, fact, index.sources, text) for fact in facts],
+                topic=topic,
+                facts=facts,
+                also=also[topic.id][(number - 1) * share : number * share],
+                parts=numbers,
+                part=number,
+                anchors=href(src, first) + ANCHORS if len(parts) > 1 else None,
+                updated=max((fresh.changed(f.id, f.as_of) for f in facts), default=None),
+            )
     if content.events:
         events = sorted(content.events, key=lambda e: (e.date, e.id))
         page("timeline.md", "timeline.md.j2", labels.timeline, f"A dated, cited timeline of {name}.", events=events)
@@ -584,13 +670,22 @@ def render(
             [jsonld.dataset(site, d, index.sources[d.source], text) for d in content.datasets],
             charts=charts,
         )
-    page(
-        "sources.md",
-        "sources.md.j2",
-        labels.sources,
-        f"Every source cited in {name}, with the facts and questions that cite it.",
-        sources=sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id)),
-    )
+    source_pages = [part_page("sources.md", n) for n in range(1, len(index.source_parts) + 1)]
+    if len(source_pages) > 1:
+        maps[f"sources/{ANCHORS}"] = anchor_map("sources.md", index.source_parts)
+    for number, part in enumerate(index.source_parts, 1):
+        src = source_pages[number - 1]
+        page(
+            src,
+            "sources.md.j2",
+            labels.sources if number == 1 else f"{labels.sources} ({number}/{len(source_pages)})",
+            f"Every source cited in {name}, with the facts and questions that cite it.",
+            sources=part,
+            parts=list(enumerate(source_pages, 1)),
+            part=number,
+            anchors=href(src, "sources.md") + ANCHORS if len(source_pages) > 1 else None,
+            max_cited_by=MAX_CITED_BY,
+        )
     if content.corrections:
         page(
             "corrections.md",
@@ -656,7 +751,7 @@ def render(
         about.insert(1, {labels.review: "review.md"})
     about.append({labels.downloads: "downloads.md"})
     nav.append({labels.about: about})
-    return Rendered(pages, nav, assets)
+    return Rendered(pages, nav, {**assets, **maps})
 
 
 def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[dict[str, Any]]]]:

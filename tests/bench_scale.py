@@ -2,7 +2,7 @@
 
 For each size it generates a content tree (tests/scale_content.py: facts with Markdown, citations with
 quotes, statuses, figures, over 24 topics), builds it cold with `python -m builder build` in a child
-process, and prints the wall time, the child's peak resident memory (os.wait4's ru_maxrss), time and
+process, and prints the wall and CPU time (user + system: the machine may be shared), the child's peak resident memory (os.wait4's ru_maxrss), time and
 memory per fact, the share of the build spent in the builder's own stage (loading, checking and
 rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. At the
 largest size it then edits one fact and builds again (warm: the builder's cache under .cache/ in the
@@ -64,7 +64,14 @@ def run_build(content: Path, site: Path) -> dict[str, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build failed ({status}):\n{err.read_text()[-3000:]}")
     inner = json.loads(out.read_text().strip().splitlines()[-1])
-    return {"wall": wall, "rss": usage.ru_maxrss / 1024, "builder": inner["builder"], "inner": inner["total"]}
+    cpu = usage.ru_utime + usage.ru_stime
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "rss": usage.ru_maxrss / 1024,
+        "builder": inner["builder"],
+        "inner": inner["total"],
+    }
 
 
 def largest_page(site: Path) -> tuple[int, str]:
@@ -92,7 +99,7 @@ def main(argv: list[str]) -> int:
             pages = sum(1 for _ in site.rglob("*.html"))
             results[size] = r
             print(
-                f"{size:>6} facts  cold build {r['wall']:6.1f} s  peak RSS {r['rss']:6.0f} MB  "
+                f"{size:>6} facts  cold build {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {r['rss']:6.0f} MB  "
                 f"{r['wall'] / size * 1000:5.2f} ms/fact  {r['rss'] / size * 1024:6.1f} KB/fact  "
                 f"builder stage {r['builder']:5.1f} s ({r['builder'] / r['inner'] * 100:4.1f}% of the build)  "
                 f"{pages} HTML pages, largest {page / 1024:.0f} KB ({name})",
@@ -100,13 +107,16 @@ def main(argv: list[str]) -> int:
             )
         if 10000 in results and 50000 in results:
             ratio = results[50000]["wall"] / results[10000]["wall"]
-            print(f"10k -> 50k build time ratio: {ratio:.2f} (linear: 5.0; goal <= 5.5)", flush=True)
+            cpu = results[50000]["cpu"] / results[10000]["cpu"]
+            print(
+                f"10k -> 50k build time ratio: {ratio:.2f} wall, {cpu:.2f} CPU (linear: 5.0; goal <= 5.5)", flush=True
+            )
         largest = max(sizes)
         content = Path(tmp) / f"content-{largest}"
         edit_one_fact(content)
         r = run_build(content, Path(tmp) / f"site-{largest}")
         print(
-            f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s  peak RSS {r['rss']:6.0f} MB  "
+            f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {r['rss']:6.0f} MB  "
             f"builder stage {r['builder']:5.1f} s ({r['builder'] / r['inner'] * 100:4.1f}%)",
             flush=True,
         )
