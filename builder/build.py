@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import FOLDER as CACHE_FOLDER
+from .cache import Store
 from .charts import ChartCache
 from .history import HistoryCache, head_commit, load_history
 from .load import ParseCache
@@ -131,7 +133,9 @@ class Preparer:
     returned as it is.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store
+        """The cache between runs (parsed files, converted Markdown), read before the first preparation."""
         self.parsed = ParseCache()
         self.charts = ChartCache()
         self.histories = HistoryCache()
@@ -146,8 +150,16 @@ class Preparer:
         key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR), day, head)
         if self.last is not None and key == self._key:
             return self.last
+        if self.store is not None and self._key is None:
+            self.parsed.recall(self.store.read("parsed") or {})
+            self.prose.recall(self.store.read("prose") or {})
         self.last = prepare(content_dir, self.parsed, self.charts, day, self.histories, history, self.prose)
         self._key = key
+        if self.store is not None:
+            if self.parsed.changed:
+                self.store.write("parsed", self.parsed.remembered())
+            if self.prose.changed:
+                self.store.write("prose", self.prose.remembered())
         return self.last
 
 
@@ -293,7 +305,7 @@ def build(
     if reason:
         print(f"error: --site-dir {site_dir}: {reason}. Nothing was written. [unsafe-site-dir]", file=sys.stderr)
         return 2
-    preparer = Preparer()
+    preparer = Preparer(Store(site_dir.resolve().parent / CACHE_FOLDER))
     today = today or dt.date.today()
     prepared = preparer.prepare(content_dir, today)
     if prepared.checked.problems:

@@ -405,11 +405,33 @@ class ParseCache:
     """The last parse of each file, by display path and content digest.
 
     Owned by whoever builds repeatedly (the MkDocs plugin keeps one across live-reload rebuilds), so
-    that a preview rebuild re-parses only the files that changed. Nothing is cached between processes.
+    that a preview rebuild re-parses only the files that changed. Between processes, the values of files
+    that had no problem are kept by builder/cache.py (`remembered`, `recall`).
     """
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[bytes, Loaded]] = {}
+        self._stored: dict[str, tuple[bytes, Any]] = {}
+        self.changed = False
+
+    def remembered(self) -> dict[str, tuple[bytes, Any]]:
+        """File -> (digest, value) of every file read without problems: what the next run may reuse."""
+        self.changed = False
+        return {
+            display: (digest, doc.data)
+            for display, (digest, (doc, problems)) in self._entries.items()
+            if doc is not None and not problems
+        }
+
+    def recall(self, stored: dict[str, tuple[bytes, Any]]) -> None:
+        self._stored = dict(stored)
+
+    def stored(self, display: str, digest: bytes, raw: bytes) -> Loaded | None:
+        """A file an earlier run read without problems, when its bytes are the same: positions left for later."""
+        kept = self._stored.pop(display, None)
+        if kept is None or kept[0] != digest:
+            return None
+        return Document(display, kept[1], None, None, text=raw.decode("utf-8").removeprefix("\ufeff")), []
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -418,8 +440,9 @@ class ParseCache:
         cached = self._entries.get(display)
         return cached[1] if cached is not None and cached[0] == digest else None
 
-    def put(self, display: str, digest: bytes, result: Loaded) -> None:
+    def put(self, display: str, digest: bytes, result: Loaded, changed: bool = True) -> None:
         self._entries[display] = (digest, result)
+        self.changed = self.changed or changed
 
 
 def load_file(file: Path, display: str, cache: ParseCache | None = None) -> Loaded:
@@ -442,8 +465,9 @@ def load_file(file: Path, display: str, cache: ParseCache | None = None) -> Load
         cached = cache.get(display, digest)
         if cached is not None:
             return cached
-        result = load_text(display, raw)
-        cache.put(display, digest, result)
+        kept = cache.stored(display, digest, raw)
+        result = kept or load_text(display, raw)
+        cache.put(display, digest, result, changed=kept is None)
         return result
     except OSError as exc:
         return None, [Problem(display, 1, 1, "unreadable-file", f"cannot read the file: {exc.strerror}")]

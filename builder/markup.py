@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
@@ -198,6 +199,25 @@ class Prose:
         self._clean: dict[tuple[str, str | None], str] = {}
         """The same key -> the sanitised, Markdown-inert HTML, placeholders still in it."""
         self._audits: dict[tuple[str, str | None], list[Refusal]] = {}
+        self._stored: dict[str, dict[Any, Any]] = {"held": {}, "clean": {}, "audits": {}}
+        """What an earlier run remembered (builder/cache.py): moved into the tables above when used again."""
+        self.changed = False
+        """Whether anything was converted since the tables were last exported."""
+
+    def remembered(self) -> dict[str, dict[Any, Any]]:
+        """The conversions and audits used since this instance was made, for the cache between runs."""
+        self.changed = False
+        return {"held": dict(self._held), "clean": dict(self._clean), "audits": dict(self._audits)}
+
+    def recall(self, stored: dict[str, dict[Any, Any]]) -> None:
+        """Take the conversions and audits an earlier run remembered."""
+        self._stored = {name: dict(stored.get(name, {})) for name in ("held", "clean", "audits")}
+
+    def _recall(self, table: str, key: tuple[str, str | None]) -> Any | None:
+        found = self._stored[table].pop(key, None)
+        if found is None:
+            self.changed = True
+        return found
 
     def convert(self, text: str) -> str:
         """Editor Markdown to HTML, before sanitising (what `audit` inspects)."""
@@ -205,8 +225,10 @@ class Prose:
 
     def _convert_held(self, text: str, pattern: re.Pattern[str] | None) -> tuple[str, list[str]]:
         key = (text, pattern.pattern if pattern is not None else None)
-        held = self._held.get(key)
-        if held is None:
+        held = self._held.get(key) or self._recall("held", key)
+        if held is not None:
+            self._held[key] = held
+        else:
             runs: list[str] = []
             if pattern is not None:
 
@@ -224,8 +246,10 @@ class Prose:
         """Sanitised, Markdown-inert HTML on one line. `pattern` finds citation runs; `markers` renders one."""
         converted, runs = self._convert_held(text, pattern)
         key = (text, pattern.pattern if pattern is not None else None)
-        result = self._clean.get(key)
-        if result is None:
+        result = self._clean.get(key) or self._recall("clean", key)
+        if result is not None:
+            self._clean[key] = result
+        else:
             clean = nh3.clean(
                 converted,
                 tags=set(TAGS),
@@ -261,7 +285,8 @@ class Prose:
         key = (text, ignore.pattern if ignore is not None else None)
         found = self._audits.get(key)
         if found is None:
-            found = self._audits[key] = self._audit(text, ignore)
+            found = self._recall("audits", key)
+            found = self._audits[key] = self._audit(text, ignore) if found is None else found
         return list(found)
 
     def _audit(self, text: str, ignore: re.Pattern[str] | None) -> list[Refusal]:

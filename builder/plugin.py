@@ -39,6 +39,8 @@ from .build import (
     site_nav,
     theme_fixes,
 )
+from .cache import FOLDER as CACHE_FOLDER
+from .cache import Store
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -96,6 +98,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 today = dt.date.fromisoformat(self.config.today)
             except ValueError as exc:
                 raise PluginError(f"explainer: today is '{self.config.today}', not a date like 2026-11-24") from exc
+        if self.preparer.store is None and config.config_file_path:
+            self.preparer.store = Store(Path(config.config_file_path).resolve().parent / CACHE_FOLDER)
         prepared = self.preparer.prepare(self.content_dir, today, self.config.history)
         if prepared.rendered is None or prepared.checked.content is None:
             raise PluginError(f"{self.content_dir}: content has errors:\n" + prepared.report())

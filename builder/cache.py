@@ -1,0 +1,68 @@
+"""The builder's cache between runs: parsed files and converted editor Markdown, keyed by content.
+
+It lives in a folder of its own (by default `.cache/explainer/` beside the site folder). Each part is one
+file, written atomically (a temporary file renamed over it), stamped with a digest of the builder's own
+code and of the libraries whose output it holds: a cache written by any other version is ignored, never
+trusted. Entries are keyed by what they were made from (a file's bytes, a text), so a stale entry cannot be
+used by mistake; each run writes back only the entries it used, so the cache does not grow without bound.
+The folder is the builder's, like the site it sits beside: nothing in it is read from the content.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(".cache") / "explainer"
+"""Where the cache lives, relative to the folder that holds the site folder."""
+LIBRARIES = ("markdown", "nh3", "pyyaml", "pydantic")
+
+
+@functools.cache
+def builder_version() -> str:
+    """A digest of the builder's code and templates, the Python version and the libraries' versions."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in LIBRARIES:
+        digest.update(f"{name}={version(name)}\0".encode())
+    package = Path(__file__).parent
+    for file in sorted([*package.glob("*.py"), *(package / "templates").glob("*")]):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+class Store:
+    """One cache folder: named parts read and written whole."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def read(self, name: str) -> Any | None:
+        """The part's payload, or None when it is missing, unreadable or from another builder version."""
+        try:
+            with (self.folder / f"{name}.pickle").open("rb") as stream:
+                stamp, payload = pickle.load(stream)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return None
+        return payload if stamp == builder_version() else None
+
+    def write(self, name: str, payload: Any) -> None:
+        """Replace the part atomically; a cache that cannot be written is only a slower next build."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as stream:
+                    pickle.dump((builder_version(), payload), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.folder / f"{name}.pickle")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
