@@ -91,9 +91,10 @@ def main(argv: list[str]) -> int:
     results: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for size in sizes:
-            content = Path(tmp) / f"content-{size}"
+            folder = Path(tmp) / str(size)  # each size its own cache folder (.cache/ beside the site): cold
+            content = folder / "content"
             generate(size, content)
-            site = Path(tmp) / f"site-{size}"
+            site = folder / "site"
             r = run_build(content, site)
             page, name = largest_page(site)
             pages = sum(1 for _ in site.rglob("*.html"))
@@ -112,9 +113,9 @@ def main(argv: list[str]) -> int:
                 f"10k -> 50k build time ratio: {ratio:.2f} wall, {cpu:.2f} CPU (linear: 5.0; goal <= 5.5)", flush=True
             )
         largest = max(sizes)
-        content = Path(tmp) / f"content-{largest}"
+        content = Path(tmp) / str(largest) / "content"
         edit_one_fact(content)
-        r = run_build(content, Path(tmp) / f"site-{largest}")
+        r = run_build(content, Path(tmp) / str(largest) / "site")
         print(
             f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {r['rss']:6.0f} MB  "
             f"builder stage {r['builder']:5.1f} s ({r['builder'] / r['inner'] * 100:4.1f}%)",
