@@ -1,0 +1,131 @@
+"""Pages of bounded size (split topics and sources, stable permalinks) and the cache between runs.
+
+The fixture content is split by lowering the page limits, so that its few facts and sources spread
+over several pages exactly as thousands would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import render as render_module
+from builder.build import Preparer, prepare
+from builder.cache import Store
+from tests.conftest import FIXTURE
+
+TODAY = dt.date(2025, 7, 1)
+
+
+@pytest.fixture
+def split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One fact per topic page, one source per sources page."""
+    monkeypatch.setattr(render_module, "MAX_FACTS_PER_PAGE", 1)
+    monkeypatch.setattr(render_module, "MAX_SOURCES_WEIGHT", 1)
+
+
+def pages_of(content: Path = FIXTURE) -> dict[str, str]:
+    prepared = prepare(content, today=TODAY, history=False)
+    assert prepared.rendered is not None, prepared.report()
+    return {**prepared.rendered.pages, **prepared.rendered.assets}
+
+
+def test_a_topic_beyond_the_limit_is_split_into_pages_out_of_the_navigation(split: None) -> None:
+    prepared = prepare(FIXTURE, today=TODAY, history=False)
+    assert prepared.rendered is not None
+    pages = prepared.rendered.pages
+    assert "facts/basics.md" in pages and "facts/basics/2.md" in pages
+    first, second = pages["facts/basics.md"], pages["facts/basics/2.md"]
+    assert "{: #alpha-fact .fact-title }" in first and "#gamma-fact" not in first.split("## References")[0]
+    assert "{: #gamma-fact .fact-title }" in second
+    assert second.startswith("---\ntitle: The basics (2/2)\n")
+    assert '<strong aria-current="page">2</strong>' in second and '<a href="../">1</a>' in second
+    nav = json.dumps(prepared.rendered.nav)
+    assert "facts/basics.md" in nav and "facts/basics/2.md" not in nav
+
+
+def test_permalinks_name_the_first_page_and_the_anchor_map_names_the_part(split: None) -> None:
+    pages = pages_of()
+    second = pages["facts/basics/2.md"]
+    assert 'class="permalink" href="../#gamma-fact"' in second
+    assert "/facts/basics/#gamma-fact" in second  # the ready-made citation
+    assert json.loads(pages["facts/basics/anchors.json"]) == {"alpha-fact": "./", "gamma-fact": "2/"}
+    assert 'var map="../anchors.json"' in second
+    assert 'var map="./anchors.json"' in pages["facts/basics.md"]
+    # links between pages go straight to the part that holds the fact
+    assert "(basics/2.md#gamma-fact)" in pages["facts/index.md"]
+
+
+def test_the_sources_page_is_split_and_references_link_to_the_right_part(split: None) -> None:
+    pages = pages_of()
+    parts = sorted(p for p in pages if p == "sources.md" or p.startswith("sources/"))
+    assert parts == ["sources.md", "sources/2.md", "sources/3.md", "sources/anchors.json"]
+    located = json.loads(pages["sources/anchors.json"])
+    assert sorted(located.values()) == ["./", "2/", "3/"]
+    assert located["source-a"] == "2/" and located["source-b"] == "3/"
+    assert "{: #source-a .source-title }" in pages["sources/2.md"]
+    assert 'href="../../sources/2/#source-a">About this source' in pages["facts/basics.md"]
+    assert 'href="../../../sources/3/#source-b">About this source' in pages["facts/basics/2.md"]
+
+
+def test_the_facts_overview_links_pages_instead_of_every_fact_beyond_its_limit(
+    split: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render_module, "MAX_OVERVIEW_FACTS", 1)
+    overview = pages_of()["facts/index.md"]
+    assert "2 facts, on pages [1](basics.md) [2](basics/2.md)." in overview
+    assert "(basics.md#alpha-fact)" not in overview
+
+
+def test_without_splitting_nothing_of_it_appears() -> None:
+    pages = pages_of()
+    assert not any(p.endswith("anchors.json") or re.search(r"/\d+\.md$", p) for p in pages)
+    assert "page-parts" not in "".join(pages.values()) and "<script>" not in pages["facts/basics.md"]
+
+
+def test_a_second_run_reuses_the_cache_and_gives_the_same_pages(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    store = Store(tmp_path / ".cache" / "explainer")
+    first = Preparer(store).prepare(content, TODAY, history=False)
+    assert sorted(p.name for p in store.folder.iterdir()) == ["parsed.pickle", "prose.pickle"]
+    parsed = store.read("parsed")
+    assert parsed is not None and len(parsed) == len(list(content.rglob("*.yaml")))
+    again = Preparer(store)
+    second = again.prepare(content, TODAY, history=False)
+    assert first.rendered is not None and second.rendered is not None
+    assert second.rendered.pages == first.rendered.pages
+    assert not again.parsed.changed and not again.prose.changed  # everything came from the cache
+
+
+def test_an_edited_file_is_read_again_and_its_problem_located(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    store = Store(tmp_path / ".cache")
+    Preparer(store).prepare(content, TODAY, history=False)
+    facts = content / "facts" / "basics.yaml"
+    lines = facts.read_text(encoding="utf-8").splitlines(keepends=True)
+    where = next(i for i, line in enumerate(lines) if line.startswith("  status:"))
+    lines[where] = "  status: sure\n"
+    facts.write_text("".join(lines), encoding="utf-8")
+    result = Preparer(store).prepare(content, TODAY, history=False)
+    found = [p for p in result.checked.problems if p.code == "bad-value"]
+    assert [(p.line, p.col) for p in found] == [(where + 1, 11)]
+    assert result.rendered is None
+
+
+def test_a_cache_from_another_builder_version_is_ignored(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    (tmp_path / "parsed.pickle").write_bytes(pickle.dumps(("another version", {"x": 1})))
+    assert store.read("parsed") is None
+    (tmp_path / "prose.pickle").write_bytes(b"not a pickle")
+    assert store.read("prose") is None
+    store.write("parsed", {"x": 2})
+    assert store.read("parsed") == {"x": 2}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parsed.pickle", "prose.pickle"]  # no temporary left
