@@ -74,16 +74,27 @@ def page_url(src: str) -> str:
 
 def href(from_src: str, to_src: str, anchor: str | None = None) -> Markup:
     """A relative link, as it works in the built site, from one page to another (made of ids: markup-safe)."""
+    rel = _relative_url(from_src, to_src)
+    return Markup(rel + (f"#{anchor}" if anchor else ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_url(from_src: str, to_src: str) -> str:
+    """The relative directory URL from one page to another (pages x pages pairs: worked out once each)."""
     base = page_url(from_src) or "."
     target = page_url(to_src)
     rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
-    rel = "./" if rel == "." else rel + "/"
-    return Markup(rel + (f"#{anchor}" if anchor else ""))
+    return "./" if rel == "." else rel + "/"
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_path(from_dir: str, to_src: str) -> str:
+    return posixpath.relpath(to_src, from_dir)
 
 
 def md_link(from_src: str, to_src: str, anchor: str | None = None) -> Markup:
     """A relative link to a page's Markdown source, which MkDocs checks and rewrites (made of ids)."""
-    rel = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    rel = _relative_path(posixpath.dirname(from_src) or ".", to_src)
     return Markup(rel + (f"#{anchor}" if anchor else ""))
 
 
