@@ -10,7 +10,7 @@ SITE ?= site
 ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve bench-scale screenshots clean
+.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve bench-scale bench-startup screenshots clean
 
 PIP := $(PY) -m pip --disable-pip-version-check
 LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
@@ -77,6 +77,9 @@ bench-serve: $(STAMP) ## save-to-rebuilt-page time of the live preview on a copy
 
 bench-scale: $(STAMP) ## full builds at 1k, 10k, 50k generated facts: time, memory, builder share, pages, preview
 	$(PY) -m tests.bench_scale
+
+bench-startup: $(STAMP) ## start-up of the command line and time of `check` (minimum of 9 fresh runs)
+	$(PY) -m tests.bench_startup
 
 golden: $(STAMP) ## regenerate the golden files in tests/cases/ (problems, rendered Markdown, command output)
 	$(PY) -m tests.golden
