@@ -155,7 +155,7 @@ class Preparer:
             self.prose.recall(self.store.read("prose") or {})
         self.last = prepare(content_dir, self.parsed, self.charts, day, self.histories, history, self.prose)
         self._key = key
-        if self.store is not None:
+        if self.store is not None and self.last.rendered is not None:  # a build that stops writes nothing
             if self.parsed.changed:
                 self.store.write("parsed", self.parsed.remembered())
             if self.prose.changed:

@@ -162,6 +162,8 @@ MAX_FACTS_PER_PAGE = 50
 SOURCE_WEIGHT, CITED_BY_WEIGHT, MAX_SOURCES_WEIGHT = 1000, 200, 400_000
 """About how many bytes of HTML a source and each line of its 'cited by' list take on the sources page, and
 how many one page of it may hold: the page is split beyond that."""
+MAX_EVENTS_PER_PAGE, MAX_PEOPLE_PER_PAGE, MAX_QUESTIONS_PER_PAGE = 100, 100, 50
+"""The timeline, the people and the questions' index are split into pages of at most this many items."""
 MAX_CITED_BY = 400
 """The sources page lists at most this many items citing one source (and says how many more there are)."""
 ANCHORS = "anchors.json"
@@ -190,7 +192,7 @@ def _chunks(items: list[Any], weights: list[int], limit: int) -> list[list[Any]]
 
 def anchor_map(first: str, parts: list[list[Any]]) -> str:
     """The JSON map from each item id on a split list to its page, relative to the list's folder."""
-    folder = first.removesuffix(".md") + "/"
+    folder = page_url(first)
     mapping = {
         item.id: posixpath.relpath(page_url(part_page(first, number)), folder).removesuffix(".") + "/"
         if number > 1
@@ -219,6 +221,8 @@ class Index:
     topic_parts: dict[str, list[list[Fact]]] = field(default_factory=dict)
     """Topic id -> its facts, page by page (one page unless the topic holds more than MAX_FACTS_PER_PAGE)."""
     source_parts: list[list[Source]] = field(default_factory=list)
+    list_parts: dict[str, list[list[Any]]] = field(default_factory=dict)
+    """First page of another list that grows with the content (timeline, people) -> its items, page by page."""
     """The sources in the order the sources page lists them, page by page."""
     cited_by: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     """Source id -> (label, page, anchor) of everything that cites it."""
@@ -254,6 +258,15 @@ class Index:
             for item in group:
                 index.pages[item.id] = page
         index._reverse()
+        for first, items, per_page in (
+            ("timeline.md", sorted(content.events, key=lambda e: (e.date, e.id)), MAX_EVENTS_PER_PAGE),
+            ("people.md", sorted(content.people, key=lambda p: p.name), MAX_PEOPLE_PER_PAGE),
+        ):
+            index.list_parts[first] = _chunks(items, [1] * len(items), per_page)
+            for number, part in enumerate(index.list_parts[first][1:], 2):
+                for item in part:
+                    index.pages[item.id] = part_page(first, number)
+                    index.homes[item.id] = first
         ordered = sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id))
         weights = [SOURCE_WEIGHT + CITED_BY_WEIGHT * min(len(index.cited_by[s.id]), MAX_CITED_BY) for s in ordered]
         index.source_parts = _chunks(ordered, weights, MAX_SOURCES_WEIGHT)
@@ -589,11 +602,38 @@ def render(
     labels, name = site.labels, site.title
     story = jsonld.article(site, "", site.story.headline, site.description, site.updated.isoformat())
     page("index.md", "story.md.j2", None, site.description, [story], coverage=_coverage(content))
-    page(
+    maps: dict[str, str] = {}
+    """The anchor maps of split lists (assets, but not data downloads)."""
+
+    def split_list(first: str, template: str, title: str, description: str, name: str, anchored: bool = True) -> None:
+        """A list page, split into pages as Index.list_parts says; with an anchor map when its items have ids."""
+        parts = index.list_parts[first] or [[]]
+        sources = [part_page(first, n) for n in range(1, len(parts) + 1)]
+        if anchored and len(parts) > 1:
+            maps[page_url(first) + ANCHORS] = anchor_map(first, parts)
+        for number, items in enumerate(parts, 1):
+            src = sources[number - 1]
+            page(
+                src,
+                template,
+                title if number == 1 else f"{title} ({number}/{len(parts)})",
+                description,
+                parts=list(enumerate(sources, 1)),
+                part=number,
+                anchors=href(src, first) + ANCHORS if anchored and len(parts) > 1 else None,
+                **{name: items},
+            )
+
+    index.list_parts["questions/index.md"] = _chunks(
+        content.questions, [1] * len(content.questions), MAX_QUESTIONS_PER_PAGE
+    )
+    split_list(
         "questions/index.md",
         "questions.md.j2",
         labels.questions,
         f"Questions readers ask about {name}, each with a short answer first and a cited answer after it.",
+        "questions",
+        anchored=False,
     )
     for question in content.questions:
         page(
@@ -622,15 +662,13 @@ def render(
         listed=len(content.facts) <= MAX_OVERVIEW_FACTS,
         parts={t: [part_page(f"facts/{t}.md", n) for n in range(1, len(p) + 1)] for t, p in index.topic_parts.items()},
     )
-    maps: dict[str, str] = {}
-    """The anchor maps of split lists (assets, but not data downloads)."""
     for topic in site.topics:
         first = f"facts/{topic.id}.md"
         parts = index.topic_parts.get(topic.id, [[]])
         numbers = [(n, part_page(first, n)) for n in range(1, len(parts) + 1)]
         share = -(-len(also[topic.id]) // len(parts))
         if len(parts) > 1:
-            maps[f"facts/{topic.id}/{ANCHORS}"] = anchor_map(first, parts)
+            maps[page_url(first) + ANCHORS] = anchor_map(first, parts)
         for number, facts in enumerate(parts, 1):
             src = part_page(first, number)
             page(
@@ -648,8 +686,7 @@ def render(
                 updated=max((fresh.changed(f.id, f.as_of) for f in facts), default=None),
             )
     if content.events:
-        events = sorted(content.events, key=lambda e: (e.date, e.id))
-        page("timeline.md", "timeline.md.j2", labels.timeline, f"A dated, cited timeline of {name}.", events=events)
+        split_list("timeline.md", "timeline.md.j2", labels.timeline, f"A dated, cited timeline of {name}.", "events")
     if content.elements:
         page(
             "elements.md",
@@ -659,12 +696,12 @@ def render(
             elements=sorted(content.elements, key=lambda e: e.atomic_number),
         )
     if content.people:
-        page(
+        split_list(
             "people.md",
             "people.md.j2",
             labels.people,
             f"People and organisations quoted or named in {name}, with the roles they held.",
-            people=sorted(content.people, key=lambda p: p.name),
+            "people",
         )
     assets: dict[str, str] = downloads(content)
     if content.datasets:
@@ -683,7 +720,7 @@ def render(
         )
     source_pages = [part_page("sources.md", n) for n in range(1, len(index.source_parts) + 1)]
     if len(source_pages) > 1:
-        maps[f"sources/{ANCHORS}"] = anchor_map("sources.md", index.source_parts)
+        maps[page_url("sources.md") + ANCHORS] = anchor_map("sources.md", index.source_parts)
     for number, part in enumerate(index.source_parts, 1):
         src = source_pages[number - 1]
         page(

@@ -28,6 +28,8 @@ def split(monkeypatch: pytest.MonkeyPatch) -> None:
     """One fact per topic page, one source per sources page."""
     monkeypatch.setattr(render_module, "MAX_FACTS_PER_PAGE", 1)
     monkeypatch.setattr(render_module, "MAX_SOURCES_WEIGHT", 1)
+    for name in ("MAX_EVENTS_PER_PAGE", "MAX_PEOPLE_PER_PAGE", "MAX_QUESTIONS_PER_PAGE"):
+        monkeypatch.setattr(render_module, name, 1)
 
 
 def pages_of(content: Path = FIXTURE) -> dict[str, str]:
@@ -72,6 +74,15 @@ def test_the_sources_page_is_split_and_references_link_to_the_right_part(split: 
     assert "{: #source-a .source-title }" in pages["sources/2.md"]
     assert 'href="../../sources/2/#source-a">About this source' in pages["facts/basics.md"]
     assert 'href="../../../sources/3/#source-b">About this source' in pages["facts/basics/2.md"]
+
+
+def test_the_timeline_people_and_questions_are_split_too(split: None) -> None:
+    pages = pages_of()
+    assert "timeline/2.md" in pages and "{: #event-two .event-title }" in pages["timeline/2.md"]
+    assert json.loads(pages["timeline/anchors.json"]) == {"event-one": "./", "event-two": "2/"}
+    assert "questions/index/2.md" in pages and "questions/anchors.json" not in pages  # questions have pages
+    assert pages["questions/index/2.md"].startswith("---\ntitle: Questions (2/")
+    assert "people.md" in pages and "people/2.md" not in pages  # one person: one page
 
 
 def test_the_facts_overview_links_pages_instead_of_every_fact_beyond_its_limit(
