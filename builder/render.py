@@ -613,6 +613,7 @@ def render(
             maps[page_url(first) + ANCHORS] = anchor_map(first, parts)
         for number, items in enumerate(parts, 1):
             src = sources[number - 1]
+            context: dict[str, Any] = {name: items}
             page(
                 src,
                 template,
@@ -621,7 +622,7 @@ def render(
                 parts=list(enumerate(sources, 1)),
                 part=number,
                 anchors=href(src, first) + ANCHORS if anchored and len(parts) > 1 else None,
-                **{name: items},
+                **context,
             )
 
     index.list_parts["questions/index.md"] = _chunks(
