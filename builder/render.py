@@ -164,6 +164,8 @@ SOURCE_WEIGHT, CITED_BY_WEIGHT, MAX_SOURCES_WEIGHT = 1000, 200, 400_000
 how many one page of it may hold: the page is split beyond that."""
 MAX_EVENTS_PER_PAGE, MAX_PEOPLE_PER_PAGE, MAX_QUESTIONS_PER_PAGE = 100, 100, 50
 """The timeline, the people and the questions' index are split into pages of at most this many items."""
+MAX_AWAITING_PER_PAGE = 500
+"""The Awaiting review page lists at most this many claims a page (one line each)."""
 MAX_CITED_BY = 400
 """The sources page lists at most this many items citing one source (and says how many more there are)."""
 ANCHORS = "anchors.json"
@@ -755,12 +757,14 @@ def render(
     )
     awaiting = fresh.awaiting()
     if awaiting:
-        page(
+        index.list_parts["review.md"] = _chunks(awaiting, [1] * len(awaiting), MAX_AWAITING_PER_PAGE)
+        split_list(
             "review.md",
             "review.md.j2",
             labels.review,
             f"Claims in {name} past their review date or end date, which editors have still to check again.",
-            awaiting=awaiting,
+            "awaiting",
+            anchored=False,
         )
     assets["feed.xml"] = atom_feed(site, changes, index.pages, site_updated)
     page(
