@@ -31,6 +31,7 @@ from .model import (
     STATUS_TEXT,
     Citation,
     Content,
+    ElementSettings,
     Fact,
     Question,
     Source,
@@ -93,6 +94,11 @@ def plain(text: str | None) -> Markup:
 
 _INERT = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 """Text that no Markdown or HTML reading can act on: ids, numbers, single words."""
+
+
+def initial(text: str) -> str:
+    """The text with its first letter as a capital, the rest as written ('light metals' -> 'Light metals')."""
+    return text[:1].upper() + text[1:]
 
 
 def _finalize(value: Any) -> Any:
@@ -352,6 +358,7 @@ def _environment() -> Environment:
     env.filters["plain"] = plain
     env.filters["shorten"] = shorten
     env.filters["preformatted"] = preformatted
+    env.filters["initial"] = initial
     return env
 
 
@@ -566,8 +573,9 @@ def render(
             "elements.md",
             "elements.md.j2",
             site.elements.title if site.elements else labels.elements,
-            f"The elements covered by {name}: classification, uses and export controls.",
+            f"The elements covered by {name}: classification, uses and controls.",
             elements=sorted(content.elements, key=lambda e: e.atomic_number),
+            settings=site.elements or ElementSettings(),
         )
     if content.people:
         page(
@@ -691,7 +699,7 @@ def _joined(words: list[str]) -> str:
 
 
 def country_name(code: str | None) -> str:
-    """'CN' -> 'China' (English names from Babel's CLDR data); None -> 'International'."""
+    """'FR' -> 'France' (English names from Babel's CLDR data); None -> 'International'."""
     if code is None:
         return "International"
     return str(Locale("en").territories.get(code, code))
