@@ -548,7 +548,7 @@ def render(
     page(
         facts_index,
         "facts.md.j2",
-        None if home else labels.facts,
+        labels.facts,  # the home page too: in the Facts section of the navigation, MkDocs titles it as a page
         site.description if home else f"Every checked fact in {name}, by topic, with its sources and status.",
         by_topic=by_topic,
         home=home,

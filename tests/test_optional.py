@@ -193,6 +193,7 @@ def test_minimal_explainer_has_only_its_own_pages(minimal: Path) -> None:
     assert sorted(built) == ["", "changes/", "downloads/", "facts/basics/", "method/", "sources/"]
     home = built[""]
     assert home.headings[0] == "Minimal explainer"
+    assert "<title>Facts - Minimal explainer</title>" in (minimal / "index.html").read_text("utf-8")
     assert "One fact and the source it cites." in home.text
     assert "Alpha output" in home.text
 
