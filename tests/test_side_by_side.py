@@ -48,10 +48,10 @@ def test_default_site_folder_is_beside_its_content_and_named_after_it() -> None:
 
 def test_two_explainers_build_into_their_own_site_folders(repository: Path) -> None:
     config = ["--config", str(ROOT / "mkdocs.yml")]
-    first = run_main(["build", "--content", "content", *config], repository)
-    second = run_main(["build", "--content", "explainers/water", *config], repository)
-    assert first[0] == 0 and second[0] == 0, first[2] + second[2]
-    assert second[2].rstrip().endswith("generated pages into explainers/site-water/ with mkdocs.")
+    first = run("build", "--content", "content", *config, cwd=repository)
+    second = run("build", "--content", "explainers/water", *config, cwd=repository)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert second.stderr.rstrip().endswith("generated pages into explainers/site-water/ with mkdocs.")
     fixture_home = (repository / "site" / "index.html").read_text("utf-8")
     water_home = (repository / "explainers" / "site-water" / "index.html").read_text("utf-8")
     assert "<title>Fixture explainer: the metals test</title>" in fixture_home
