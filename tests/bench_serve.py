@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                 marker = f"{anchor} (bench run {run} {time.time_ns()})"
                 saved = time.perf_counter()
                 file.write_text(original.replace(anchor, marker, 1), encoding="utf-8")
-                wait_for(url, f"(bench run {run} ", 30)
+                wait_for(url, f"(bench run {run} ", 600 if facts else 30)
                 elapsed = time.perf_counter() - saved
                 times.append(elapsed)
                 print(f"run {run}: {elapsed:.3f} s")
