@@ -128,6 +128,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             # The theme's plugin would index every finished page into one file loaded on every page.
             theme_search.config.enabled = False
             self.search_worker = search.WORKER
+            if search.CSS not in config.extra_css:
+                config.extra_css.append(search.CSS)
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)

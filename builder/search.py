@@ -12,11 +12,11 @@ from the table written here.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import re
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +36,8 @@ VARIANTS_FILE = "explainer-variants.json"
 """The spelling-variant table the worker reads (inside FOLDER)."""
 WORKER = "assets/javascripts/workers/explainer-search.js"
 """The search worker, a theme file under builder/overrides/."""
+CSS = "assets/explainer-search.css"
+"""The search results' colours (AA contrast), a theme file under builder/overrides/."""
 STUB = "search/search_index.json"
 """Material's page script fetches this file on every page and hands it to the worker: here it holds only the
 language (a few dozen bytes, whatever the number of facts); the worker does not need it."""
@@ -45,8 +47,8 @@ KEEP_FOLDERS = ("index", "fragment", "filter")
 
 
 class Tier(Enum):
-    """How a record ranks: its rank (a Pagefind filter the worker searches in order), then within the rank
-    Pagefind's score, where the words of its title and text weigh (title, text) (data-pagefind-weight)."""
+    """How a record ranks: (weight of its title's words, weight of its text's words) in Pagefind's score
+    (data-pagefind-weight). Items also carry a filter: the worker lists every matching item first."""
 
     ITEM = (7.0, 1.0)
     """Facts, questions, elements, people and events: what a reader searches for."""
@@ -56,11 +58,6 @@ class Tier(Enum):
     """Pages that list items (a topic, the timeline), and corrections of others' claims."""
     META = (0.5, 0.1)
     """Pages about the site (method, changes, downloads) and the explainer's own pages: found, ranked last."""
-
-    @property
-    def rank(self) -> int:
-        """1 for items, up to 4: the worker lists every result of one rank before any of the next."""
-        return list(Tier).index(self) + 1
 
 
 @dataclass(frozen=True)
@@ -77,13 +74,19 @@ class Record:
         """The record as the HTML document Pagefind indexes; every value escaped. Its URL and page title are
         metadata taken from attributes (`key[attribute]`), so that they add no words to the index."""
         title_weight, text_weight = self.tier.value
+        item = ITEM_FILTER if self.tier is Tier.ITEM else ""
         return (
             f'<!doctype html><html lang="{html.escape(language)}"><head><title>{html.escape(self.title)}</title>'
             f'</head><body><h1 data-pagefind-weight="{title_weight}">{html.escape(self.title)}</h1>'
             f'<p data-pagefind-weight="{text_weight}">{html.escape(self.text)}</p>'
             f'<span data-pagefind-meta="href[data-href], page[data-page]" data-href="{html.escape(self.url)}"'
-            f' data-page="{html.escape(self.page)}" data-pagefind-filter="tier:{self.tier.rank}"></span></body></html>'
+            f' data-page="{html.escape(self.page)}"{item}></span></body></html>'
         )
+
+
+ITEM_FILTER = ' data-pagefind-filter="item:yes"'
+"""Items carry one Pagefind filter, so that the worker can ask for them first. One filter with one value: with
+more, Pagefind writes the values in a different order on each run, and two builds would differ."""
 
 
 SPELLINGS: tuple[tuple[str, str], ...] = (
@@ -238,15 +241,15 @@ def _own_page(source: str, converter: markdown.Markdown, fallback: str) -> tuple
 def write_index(found: Iterable[Record], language: str, site_dir: Path) -> None:
     """Index the records with Pagefind and write the index, the variant table and Material's stub into site_dir.
 
-    The records are written as small HTML files into a temporary folder that Pagefind indexes in one call
-    (its Python API answers one call per 0.1 s: one call per record would take minutes at 10,000 facts).
+    The records are written as small HTML files into a temporary folder that Pagefind's indexer reads in one
+    run (its Python API answers one call per 0.1 s: a call per record would take minutes at 10,000 facts).
     """
     with tempfile.TemporaryDirectory(prefix="explainer-search-") as temporary:
         source, built = Path(temporary, "records"), Path(temporary, "index")
         source.mkdir()
         for number, record in enumerate(found):
             (source / f"{number:06d}.html").write_text(record.document(language), "utf-8")
-        asyncio.run(_index(source, built, language))
+        _index(source, built, language)
         out = site_dir / FOLDER
         out.mkdir(parents=True, exist_ok=True)
         for file in sorted(built.iterdir()):
@@ -260,10 +263,18 @@ def write_index(found: Iterable[Record], language: str, site_dir: Path) -> None:
     (site_dir / STUB).write_text(json.dumps(stub, sort_keys=True), "utf-8")
 
 
-async def _index(source: Path, out: Path, language: str) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
+def _index(source: Path, out: Path, language: str) -> None:
+    """Run Pagefind's indexer (the binary the `pagefind` package installs) over the record files."""
+    from pagefind.service import get_executable
 
-    config = IndexConfig(output_path=str(out), force_language=language.lower())
-    async with PagefindIndex(config=config) as index:
-        await index.add_directory(str(source))
-        await index.write_files(output_path=str(out))
+    binary = get_executable()
+    if binary is None:
+        raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
+    command = [str(binary), "--site", str(source), "--output-path", str(out), "--force-language", language.lower()]
+    done = subprocess.run([*command, "--silent"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SearchIndexFailed(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()}")
+
+
+class SearchIndexFailed(Exception):
+    """Pagefind is missing or failed; the message says why."""

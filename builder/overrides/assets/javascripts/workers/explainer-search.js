@@ -93,33 +93,30 @@ function marked(title, terms) {
   return safe.replace(pattern, (_, before, word) => `${before}<mark>${word}</mark>`)
 }
 
-/** Results of every spelling of the query within one rank (a Pagefind filter), best first. */
-async function ranked(pagefind, queries, rank) {
-  const found = new Map()
+/** Results of every spelling of the query (items only, or all), best first. */
+async function found(pagefind, queries, options) {
+  const best = new Map()
   for (const each of queries) {
-    const answer = await pagefind.search(each, { filters: { tier: String(rank) } })
+    const answer = await pagefind.search(each, options)
     if (answer === null) continue
     for (const result of answer.results) {
-      const seen = found.get(result.id)
-      if (!seen || seen.score < result.score) found.set(result.id, result)
+      const seen = best.get(result.id)
+      if (!seen || seen.score < result.score) best.set(result.id, result)
     }
   }
-  return [...found.values()].sort((a, b) => b.score - a.score)
+  return [...best.values()].sort((a, b) => b.score - a.score)
 }
-
-/** Items first (rank 1), then sources and datasets, list pages, and pages about the site (rank 4). */
-const RANKS = [1, 2, 3, 4]
 
 async function search(query) {
   const { pagefind, variants } = await load()
   const queries = alternatives(query, variants)
-  const best = []
-  let count = 0
-  for (const rank of RANKS) {
-    const results = await ranked(pagefind, queries, rank)
-    count += results.length
-    best.push(...results.slice(0, SHOWN - best.length))
-  }
+  // Items (facts, questions, elements, people, events) first; then the rest (sources, list pages, pages
+  // about the site), whose words weigh less in the index (builder/search.py).
+  const items = await found(pagefind, queries, { filters: { item: "yes" } })
+  const ids = new Set(items.map(result => result.id))
+  const rest = (await found(pagefind, queries, {})).filter(result => !ids.has(result.id))
+  const count = items.length + rest.length
+  const best = [...items, ...rest].slice(0, SHOWN)
   const data = await Promise.all(best.map(result => result.data()))
   const terms = queries.flatMap(words)
   const groups = new Map()
