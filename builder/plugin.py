@@ -80,6 +80,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Preview only: page path -> (what it was converted from, the results of converting it)."""
         self.content_dir = Path("content")
         self._prepared = self.preparer.last
+        self.indexer = search.Indexer()
+        """Writes the search index; keeps the last one for rebuilds whose content did not change."""
         self.search_worker: str | None = None
         """The search worker Material's dialog talks to (builder/material/base.html), when the index is ours."""
 
@@ -169,7 +171,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         assert prepared.checked.content is not None
         content = prepared.checked.content
         found = search.records(content, prepared.rendered.pages, own_files(self.content_dir))
-        search.write_index(found, content.site.language, Path(config.site_dir))
+        try:
+            self.indexer.write(found, content.site.language, Path(config.site_dir))
+        except search.SearchIndexFailed as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         """In the live preview, convert a page's Markdown again only when it (or the set of files) changed."""

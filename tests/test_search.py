@@ -114,6 +114,32 @@ def test_a_record_is_an_escaped_document_whose_url_and_page_add_no_words() -> No
     ) in document
 
 
+def test_text_without_markdown_syntax_skips_the_conversion_with_the_same_result() -> None:
+    from builder.markup import Prose
+    from builder.render import CITE_RUN
+
+    checked = check(ROOT / "content")
+    assert checked.content is not None
+    prose = Prose()
+    texts = [CITE_RUN.sub("", t) for f in checked.content.facts for t in (f.statement, f.note) if t]
+    texts += ["A **bold** claim", "1. a list", "a [link](https://example.org)", "x &amp; y", "line  \nbreak"]
+    assert [search.plain_text(t, prose) for t in texts] == [prose.text(t) for t in texts]
+    assert sum(1 for t in texts if not search.MARKDOWN_SYNTAX.search(t)) > len(texts) / 2
+
+
+def test_the_index_is_written_again_only_when_the_records_change(tmp_path: Path) -> None:
+    records = _records(FIXTURE)
+    indexer = search.Indexer()
+    indexer.write(records, "en", tmp_path / "one")
+    indexer.write(list(records), "en", tmp_path / "two")
+    assert indexer.runs == 1
+    first = {p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    assert first == {p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    changed = [*records[:-1], search.Record("x/", "A new page", "", "A new page", search.Tier.META)]
+    indexer.write(changed, "en", tmp_path / "three")
+    assert indexer.runs == 2
+
+
 def test_spelling_variants_go_both_ways_in_english_only() -> None:
     table = search.variants("en")
     assert table["licens"] == ["licenc"] and table["licenc"] == ["licens"]
@@ -377,3 +403,25 @@ def test_a_site_under_a_sub_path_searches_its_own_index(tab: Page, site: Path, t
     _search(tab, "dysprosium")
     assert _links(tab)[:2] == ["elements/", "elements/#dysprosium"]
     assert [u for u in urls if "/pagefind/" in u] and all("/sub/" in u for u in urls if "/pagefind/" in u)
+
+
+@pytest.fixture(scope="module")
+def zensical_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture built by Zensical (`build --engine zensical`): Zensical's own search, from its search.json."""
+    out = tmp_path_factory.mktemp("zensical") / "site"
+    result = run("build", "--engine", "zensical", "--content", str(FIXTURE), "--site-dir", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (out / "pagefind").exists() and (out / "search.json").is_file()
+    yield from _serve(out)
+
+
+def test_zensical_keeps_its_own_search_and_lands_on_the_item(tab: Page, zensical_server: str) -> None:
+    tab.goto(zensical_server)
+    tab.locator(".md-search__button").first.click()
+    tab.keyboard.type("dysprosium", delay=30)
+    result = tab.locator("[role=option][href*='#alpha-fact']")
+    expect(result).to_be_visible(timeout=15_000)
+    expect(result).to_contain_text("Alpha dysprosium output")
+    result.click()
+    tab.wait_for_url(re.compile(r"/facts/basics/\?h=dysprosium#alpha-fact$"))
+    expect(tab.locator("[id='alpha-fact']")).to_be_in_viewport()
