@@ -162,6 +162,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             files.append(File.generated(config, path, abs_src_path=str(source)))
         if files.get_file_from_path(CSS) is None:
             files.append(File.generated(config, CSS, abs_src_path=str(OVERRIDES / CSS)))
+        if self.search_worker is not None:
+            for path in (search.WORKER, search.CSS):
+                files.append(File.generated(config, path, abs_src_path=str(search.ASSETS / Path(path).name)))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -5,9 +5,9 @@ corrections) with the URL of its anchor, and one per page (its title and descrip
 pages with their text). Each record is handed to Pagefind as a small HTML document written here with every
 value escaped, so that its `data-pagefind-weight` attributes rank items above list pages and the
 explainer's own "how this site is made" pages last. Pagefind splits the index into chunks: a reader
-downloads only the chunks the words typed need. The search worker (overrides/assets/javascripts/workers/
-explainer-search.js) answers Material's search dialog from it, and adds spelling variants (licence/license)
-from the table written here.
+downloads only the chunks the words typed need. The search worker (builder/searchui/explainer-search.js)
+answers Material's search dialog from it, lists items first, and adds the spelling variants (licence and
+license) of the table written here.
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ FOLDER = "pagefind"
 """Where the index goes in the built site."""
 VARIANTS_FILE = "explainer-variants.json"
 """The spelling-variant table the worker reads (inside FOLDER)."""
+ASSETS = Path(__file__).parent / "searchui"
+"""The search worker and the results' style sheet, added to the site by the plugin (not to generated projects)."""
 WORKER = "assets/javascripts/workers/explainer-search.js"
-"""The search worker, a theme file under builder/overrides/."""
+"""Where the search worker (ASSETS / explainer-search.js) goes in the site."""
 CSS = "assets/explainer-search.css"
-"""The search results' colours (AA contrast), a theme file under builder/overrides/."""
+"""Where the search results' colours (AA contrast; ASSETS / explainer-search.css) go in the site."""
 STUB = "search/search_index.json"
 """Material's page script fetches this file on every page and hands it to the worker: here it holds only the
 language (a few dozen bytes, whatever the number of facts); the worker does not need it."""
