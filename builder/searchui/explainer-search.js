@@ -147,7 +147,15 @@ self.addEventListener("message", async event => {
   } else if (message.type === QUERY) {
     const ticket = ++latest
     const query = message.data.trim()
-    const data = query ? await search(query) : { items: [] }
+    let data = { items: [] }
+    try {
+      if (query) data = await search(query)
+    } catch (error) {
+      // The index could not be read (a file missing from the host): say so in the console, show no
+      // results, and load it again on the next query.
+      console.warn("Search is unavailable:", error)
+      engine = null
+    }
     // A newer query answers instead: keystrokes typed while this one ran are not shown out of order.
     if (ticket === latest) self.postMessage({ type: RESULT, data })
   }
