@@ -136,6 +136,7 @@ def downloads(site: Path, query: str, delay: float) -> tuple[int, int, float]:
         page.locator(".md-search-result__item").first.wait_for(timeout=120_000)
         seconds = time.perf_counter() - began
         first = sum(received)
+        page.remove_listener("requestfinished", count)
         browser.close()
     return loaded, first, seconds
 
