@@ -23,6 +23,17 @@
       input.select();
     }
   }, true);
+  /* The theme focuses the search box as the search button is pressed, before the form shows: focus it
+     once it does. */
+  var toggle = document.getElementById("__search");
+  var input = document.querySelector(".md-search__input");
+  if (toggle && input) {
+    toggle.addEventListener("change", function () {
+      if (toggle.checked && document.activeElement !== input) {
+        input.focus();
+      }
+    });
+  }
 
   var script = document.currentScript;
   if (!script || !("serviceWorker" in navigator) || !window.isSecureContext) {
