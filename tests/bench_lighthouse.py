@@ -13,8 +13,10 @@ Usage: python -m tests.bench_lighthouse [SITE_DIR] [--runs N]
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import http.server
+import io
 import json
 import mimetypes
 import os
@@ -40,10 +42,13 @@ METRICS = (
 )
 
 
+@functools.cache
+def gzipped(path: Path) -> bytes:
+    return gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+
+
 class CompressingHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, gzip-compressed (level 9, as hosts pre-compress) when the client accepts it."""
-
-    cache: dict[Path, bytes] = {}
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -62,30 +67,22 @@ class CompressingHandler(http.server.SimpleHTTPRequestHandler):
         body = path.read_bytes()
         compress = kind.startswith(COMPRESSED) and "gzip" in self.headers.get("Accept-Encoding", "")
         if compress:
-            if path not in self.cache:
-                self.cache[path] = gzip.compress(body, compresslevel=9, mtime=0)
-            body = self.cache[path]
+            body = gzipped(path)
         self.send_response(200)
         self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
         self.send_header("Content-Length", str(len(body)))
         if compress:
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")
-        cached = "/assets/" in self.path and not path.name.endswith((".css", ".js")) or ".min." in path.name
+        cached = ("/assets/" in self.path and not path.name.endswith((".css", ".js"))) or ".min." in path.name
         self.send_header("Cache-Control", "public, max-age=31536000" if cached else "no-cache")
         self.end_headers()
-        from io import BytesIO
-
-        return BytesIO(body)
+        return io.BytesIO(body)
 
 
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = type("Handler", (CompressingHandler,), {"cache": {}})
-
-    def make(*args: object) -> CompressingHandler:
-        return handler(*args, directory=str(site))  # type: ignore[arg-type]
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make)  # type: ignore[arg-type]
+    handler = functools.partial(CompressingHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
