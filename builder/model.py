@@ -94,6 +94,7 @@ class Model(BaseModel):
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
         validate_default=False,
+        defer_build=True,
     )
 
 
