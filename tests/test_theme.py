@@ -67,8 +67,14 @@ def escape_values(text: str, name: str) -> str:
 
 CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "base.html": (
-        "no autocomplete attribute on the drawer and search checkboxes (the Nu Html Checker: not allowed on checkboxes)",
+        "no autocomplete attribute on the drawer and search checkboxes (the Nu Html Checker: not allowed on checkboxes),"
+        " and the theme's script deferred, so that it no longer holds up the first paint (Lighthouse: render-blocking;"
+        " a site's own extra_javascript that needs the theme's script must be deferred too)",
         [
+            (
+                ".min.js' | url }}\"></script>\n      {% for script in config.extra_javascript %}",
+                ".min.js' | url }}\" defer></script>\n      {% for script in config.extra_javascript %}",
+            ),
             (
                 'type="checkbox" id="__drawer" autocomplete="off">',
                 'type="checkbox" id="__drawer">',

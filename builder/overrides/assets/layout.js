@@ -50,13 +50,21 @@
     });
     return urls;
   }
-  navigator.serviceWorker.register(worker.href, { scope: scope }).then(function () {
-    return navigator.serviceWorker.ready;
-  }).then(function (registration) {
-    if (registration.active) {
-      registration.active.postMessage({ cache: loaded() });
-    }
-  }).catch(function () {
-    /* Offline reading is an extra: without it the site works as before. */
-  });
+  /* After the page has loaded, so as not to compete with it. */
+  function register() {
+    navigator.serviceWorker.register(worker.href, { scope: scope }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (registration.active) {
+        registration.active.postMessage({ cache: loaded() });
+      }
+    }).catch(function () {
+      /* Offline reading is an extra: without it the site works as before. */
+    });
+  }
+  if (document.readyState === "complete") {
+    register();
+  } else {
+    window.addEventListener("load", register);
+  }
 })();
