@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("svg")
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .model import Dataset, Row
@@ -78,11 +79,10 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 
-def _draw(dataset: Dataset) -> str:
-    rows = drawn_rows(dataset)
-    columns = dataset.columns
+def settings(dataset: Dataset) -> dict[str, Any]:
+    """matplotlib's settings for drawing a dataset's chart (with plt.rc_context)."""
     # parse_math off: a "$" in a label or title is a dollar sign, never mathtext.
-    settings: Any = {
+    return {
         "svg.hashsalt": dataset.id,
         "svg.fonttype": "path",
         "font.size": FONT_SIZE,
@@ -93,37 +93,48 @@ def _draw(dataset: Dataset) -> str:
         "ytick.color": TEXT,
         "axes.edgecolor": TEXT,
     }
-    with plt.rc_context(settings):
-        figure, axes = plt.subplots(figsize=(WIDTH, _height(dataset)), dpi=100)
-        figure.patch.set_facecolor("#ffffff")
-        bar = 0.8 / len(columns)
-        largest = max((v for row in rows for v in row.values.values() if v is not None), default=0.0)
-        for index, column in enumerate(columns):
-            values = [row.values.get(column.id) for row in rows]
-            positions = [r + (index - (len(columns) - 1) / 2) * bar for r in range(len(rows))]
-            label = column.label + (f" ({column.unit})" if column.unit else "")
-            bars = axes.barh(
-                positions, [v or 0.0 for v in values], height=bar, color=COLOURS[index % len(COLOURS)], label=label
-            )
-            axes.bar_label(
-                bars, labels=["–" if v is None else number(v) for v in values], padding=3, fontsize=FONT_SIZE - 1
-            )
-        axes.set_yticks(range(len(rows)), [row.label for row in rows])
-        axes.invert_yaxis()
-        # Room to the right of the longest bar for its value label.
-        axes.set_xlim(0, (largest or 1) * 1.3)
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: number(x)))
-        axes.xaxis.set_major_locator(MaxNLocator(3))
-        axes.spines[["top", "right"]].set_visible(False)
-        axes.grid(axis="x", color="#d0d0d0", linewidth=0.6)
-        axes.set_axisbelow(True)
-        if len(columns) == 1:
-            axes.set_xlabel(columns[0].label + (f" ({columns[0].unit})" if columns[0].unit else ""))
-        if len(columns) > 1:
-            # Above the bars, outside the axes: never over the data.
-            axes.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(columns), borderaxespad=0.2)
-        figure.tight_layout()
+
+
+def figure(dataset: Dataset) -> Figure:
+    """The chart as a matplotlib figure (drawn inside plt.rc_context(settings(dataset)); close it after use)."""
+    rows = drawn_rows(dataset)
+    columns = dataset.columns
+    chart, axes = plt.subplots(figsize=(WIDTH, _height(dataset)), dpi=100)
+    chart.patch.set_facecolor("#ffffff")
+    bar = 0.8 / len(columns)
+    largest = max((v for row in rows for v in row.values.values() if v is not None), default=0.0)
+    for index, column in enumerate(columns):
+        values = [row.values.get(column.id) for row in rows]
+        positions = [r + (index - (len(columns) - 1) / 2) * bar for r in range(len(rows))]
+        label = column.label + (f" ({column.unit})" if column.unit else "")
+        bars = axes.barh(
+            positions, [v or 0.0 for v in values], height=bar, color=COLOURS[index % len(COLOURS)], label=label
+        )
+        axes.bar_label(
+            bars, labels=["–" if v is None else number(v) for v in values], padding=3, fontsize=FONT_SIZE - 1
+        )
+    axes.set_yticks(range(len(rows)), [row.label for row in rows])
+    axes.invert_yaxis()
+    # Room to the right of the longest bar for its value label.
+    axes.set_xlim(0, (largest or 1) * 1.3)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: number(x)))
+    axes.xaxis.set_major_locator(MaxNLocator(3))
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="x", color="#d0d0d0", linewidth=0.6)
+    axes.set_axisbelow(True)
+    if len(columns) == 1:
+        axes.set_xlabel(columns[0].label + (f" ({columns[0].unit})" if columns[0].unit else ""))
+    else:
+        # Above the bars, outside the axes: never over the data.
+        axes.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(columns), borderaxespad=0.2)
+    chart.tight_layout()
+    return chart
+
+
+def _draw(dataset: Dataset) -> str:
+    with plt.rc_context(settings(dataset)):
+        chart = figure(dataset)
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, facecolor="#ffffff")
-        plt.close(figure)
+        chart.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, facecolor="#ffffff")
+        plt.close(chart)
     return buffer.getvalue()
