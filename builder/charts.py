@@ -79,7 +79,7 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 
-def settings(dataset: Dataset) -> dict[str, Any]:
+def settings(dataset: Dataset) -> Any:
     """matplotlib's settings for drawing a dataset's chart (with plt.rc_context)."""
     # parse_math off: a "$" in a label or title is a dollar sign, never mathtext.
     return {
