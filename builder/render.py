@@ -97,13 +97,13 @@ def plain(text: str | None) -> Markup:
 
 _LETTER = r"[^\W\d_A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
 _OTHER_SCRIPT = re.compile(_LETTER + r"+(?:[\s\W\d]+" + _LETTER + r"+)*")
-"""A run of letters outside the Latin, Greek and Cyrillic alphabets (Chinese, Japanese, Arabic...), with the
-spaces and punctuation between them."""
+"""A run of letters outside the Latin, Greek and Cyrillic alphabets (Han characters, kana, Arabic script...),
+with the spaces, digits and punctuation between them."""
 
 
 def in_language(text: str, language: str, site_language: str) -> Markup:
     """Plain text whose runs in another script are marked with the source's language, so that screen readers
-    read them in it: 'Announcement (商务部公告)' in a 'zh' source -> 'Announcement (<span lang="zh">商务部公告</span>)'.
+    read them in it: 'Notice (通知)' in a 'zh' source -> 'Notice (<span lang="zh">通知</span>)'.
     Nothing is marked when the source is in the site's language."""
     if language.split("-")[0] == site_language.split("-")[0]:
         return plain(text)
