@@ -49,7 +49,7 @@ $(NODE_STAMP): package.json package-lock.json
 test: $(STAMP) $(NODE_STAMP) ## the whole test suite (browser tests need Chromium: see README)
 	$(PY) -m pytest -q
 
-screenshots: $(STAMP) ## README screenshots of the home page (desktop and phone), taken with Chromium
+screenshots: $(STAMP) ## README screenshots (home page on desktop and phone, dark desktop, dark phone chart), with Chromium
 	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE_DIR)
 	$(PY) -m tests.screenshots $(SITE_DIR) screenshots
 
@@ -82,8 +82,8 @@ bench-startup: $(STAMP) ## start-up of the command line and time of `check` (min
 	$(PY) -m tests.bench_startup
 
 lighthouse: $(STAMP) $(NODE_STAMP) ## Lighthouse scores (mobile) of the home page and the largest page, served gzip-compressed
-	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE)
-	$(PY) -m tests.bench_lighthouse $(SITE) --runs $(or $(RUNS),3)
+	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE_DIR)
+	$(PY) -m tests.bench_lighthouse $(SITE_DIR) --runs $(or $(RUNS),3)
 
 golden: $(STAMP) ## regenerate the golden files in tests/cases/ (problems, rendered Markdown, command output)
 	$(PY) -m tests.golden
