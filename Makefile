@@ -13,7 +13,7 @@ ADDR ?=
 SITE_DIR = $(or $(SITE),$(shell $(PY) -c 'import sys; from builder.settings import default_site_dir as d; print(d(__import__("pathlib").Path(sys.argv[1])))' $(CONTENT) 2>/dev/null),site)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve bench-scale bench-startup screenshots clean
+.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve bench-scale bench-search bench-startup lighthouse screenshots clean
 
 PIP := $(PY) -m pip --disable-pip-version-check
 LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
@@ -49,7 +49,7 @@ $(NODE_STAMP): package.json package-lock.json
 test: $(STAMP) $(NODE_STAMP) ## the whole test suite (browser tests need Chromium: see README)
 	$(PY) -m pytest -q
 
-screenshots: $(STAMP) ## README screenshots of the home page (desktop and phone), taken with Chromium
+screenshots: $(STAMP) ## README screenshots (home page on desktop and phone, dark desktop, dark phone chart), with Chromium
 	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE_DIR)
 	$(PY) -m tests.screenshots $(SITE_DIR) screenshots
 
@@ -86,6 +86,10 @@ bench-scale: $(STAMP) ## full builds at 1k, 10k, 50k generated facts: time, memo
 
 bench-startup: $(STAMP) ## start-up of the command line and time of `check` (minimum of 9 fresh runs)
 	$(PY) -m tests.bench_startup
+
+lighthouse: $(STAMP) $(NODE_STAMP) ## Lighthouse scores (mobile) of the home page and the largest page, served gzip-compressed
+	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE_DIR)
+	$(PY) -m tests.bench_lighthouse $(SITE_DIR) --runs $(or $(RUNS),3)
 
 golden: $(STAMP) ## regenerate the golden files in tests/cases/ (problems, rendered Markdown, command output)
 	$(PY) -m tests.golden

@@ -189,6 +189,16 @@ def site_nav(nav: list[Any], about_label: str, files: dict[str, Path]) -> list[A
     return result
 
 
+def theme_extra(site: Any) -> dict[str, Any]:
+    """What the theme overrides show from the site settings (the footer's publisher, licence and contact),
+    set as `extra.explainer` in the MkDocs configuration; the templates escape every value."""
+    return {
+        "publisher": site.publisher,
+        "licence": site.licence.model_dump() if site.licence else None,
+        "contact": site.contact.model_dump() if site.contact else None,
+    }
+
+
 def set_build_date(updated: dt.date) -> None:
     """Make MkDocs' timestamps (sitemap) come from the content, so that builds repeat exactly."""
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(updated.timetuple()))

@@ -15,7 +15,17 @@ from typing import Any
 
 import yaml
 
-from .build import CSS, OVERRIDES, Prepared, ThemeMismatch, own_files, prepare, site_nav, theme_fixes
+from .build import (
+    CSS,
+    OVERRIDES,
+    Prepared,
+    ThemeMismatch,
+    own_files,
+    prepare,
+    site_nav,
+    theme_extra,
+    theme_fixes,
+)
 
 STAMP = ".explainer-generated"
 """The file that marks a folder as written by `generate`: only such a folder is ever emptied."""
@@ -66,6 +76,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
     for key in ("validation", "extra", "copyright"):
         if key in settings:
             config[key] = settings[key]
+    config["extra"] = {**(config.get("extra") or {}), "explainer": theme_extra(site)}
     config["nav"] = site_nav(prepared.rendered.nav, site.labels.about, pages)
     return config
 

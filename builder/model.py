@@ -406,6 +406,9 @@ class Row(Model):
     """One number per column id (null where not known)."""
     note: Text | None = None
     """A remark on the row's numbers, e.g. 'estimate'."""
+    total: bool = False
+    """True for a row that totals the others (e.g. the world): it is in the table, and stated under the chart
+    rather than drawn as a bar that would dwarf the rest."""
 
 
 class Dataset(Model):
@@ -423,6 +426,8 @@ class Dataset(Model):
     """Where in the source: a page or table."""
     as_of: dt.date
     """The date the numbers are current as of."""
+    row_label: Text | None = None
+    """What the rows are, e.g. 'Country': the heading of the table's first column (default 'Row')."""
     columns: Annotated[list[Column], Field(min_length=1)]
     rows: Annotated[list[Row], Field(min_length=1)]
     chart: Annotated[str, StringConstraints(pattern=r"^(bar|none)$")] = "bar"
@@ -531,6 +536,15 @@ class DataLicence(Model):
     """The licence's text (http or https)."""
 
 
+class Contact(Model):
+    """How readers reach the publisher, shown in every page's footer."""
+
+    name: Text
+    """What the link says, e.g. 'Write to the editors'."""
+    url: Annotated[str, StringConstraints(pattern=r'^(https?://|mailto:)[^\s<>"]+$', max_length=2000)]
+    """A web address (http or https) or an e-mail address written mailto:name@example.org."""
+
+
 class Site(Model):
     """Settings for the whole site: content/site.yaml."""
 
@@ -555,6 +569,11 @@ class Site(Model):
     data_licence: DataLicence | None = None
     """The licence of the downloadable data (facts, sources, datasets...); without one, the downloads say
     that no licence is stated. Quotations in it remain their publishers'."""
+    licence: DataLicence | None = None
+    """The licence of the site's text, named with a link in every page's footer; without one, the footer
+    states none."""
+    contact: Contact | None = None
+    """How readers reach the publisher (a link in every page's footer)."""
 
 
 def markdown_fields(cls: type[BaseModel]) -> frozenset[tuple[str, ...]]:

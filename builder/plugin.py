@@ -38,6 +38,7 @@ from .build import (
     own_files,
     set_build_date,
     site_nav,
+    theme_extra,
     theme_fixes,
 )
 from .cache import FOLDER as CACHE_FOLDER
@@ -120,6 +121,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             if site.url and not config.site_url:
                 config.site_url = site.url
             config.theme["language"] = site.language
+            config.extra["explainer"] = theme_extra(site)
         if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0

@@ -23,6 +23,8 @@ from markupsafe import Markup
 
 from . import jsonld
 from .charts import ChartCache, bar_chart
+from .charts import number as chart_number
+from .charts import size as chart_size
 from .feed import atom_feed, describe
 from .history import Dates, History
 from .markup import Prose, inert, preformatted
@@ -41,6 +43,7 @@ from .model import (
     sources_cited_in,
 )
 from .opendata import FOLDER, dataset_csv, downloads, listing, question_path
+from .reading import minutes as reading_time
 
 TEMPLATES = Path(__file__).parent / "templates"
 CITE_RUN = re.compile(r"(?:[ \t]*" + CITE.pattern + r")+")
@@ -102,6 +105,28 @@ def md_link(from_src: str, to_src: str, anchor: str | None = None) -> Markup:
 def plain(text: str | None) -> Markup:
     """Plain text for a Markdown page: HTML-escaped and Markdown-inert (the templates' default for every value)."""
     return inert(text or "")
+
+
+_LETTER = r"[^\W\d_A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
+_OTHER_SCRIPT = re.compile(_LETTER + r"+(?:[\s\W\d]+" + _LETTER + r"+)*")
+"""A run of letters outside the Latin, Greek and Cyrillic alphabets (Han characters, kana, Arabic script...),
+with the spaces, digits and punctuation between them."""
+
+
+def in_language(text: str, language: str, site_language: str) -> Markup:
+    """Plain text whose runs in another script are marked with the source's language, so that screen readers
+    read them in it: 'Notice (通知)' in a 'zh' source -> 'Notice (<span lang="zh">通知</span>)'.
+    Nothing is marked when the source is in the site's language."""
+    if language.split("-")[0] == site_language.split("-")[0]:
+        return plain(text)
+    parts: list[Markup] = []
+    last = 0
+    for match in _OTHER_SCRIPT.finditer(text):
+        parts.append(plain(text[last : match.start()]))
+        parts.append(Markup('<span lang="{}">').format(language) + plain(match.group()) + Markup("</span>"))
+        last = match.end()
+    parts.append(plain(text[last:]))
+    return Markup("").join(parts)
 
 
 _INERT = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
@@ -344,7 +369,8 @@ class References:
         self.tips += 1
         tip = f"cite_{self.tips}"
         parts = [f'<small class="cite-src">{plain(source.publisher)}, {plain(format_date(source.published))}: ']
-        parts.append(f"<cite>{plain(source.title)}</cite></small>")
+        title = in_language(source.title, source.language, self.index.content.site.language)
+        parts.append(f"<cite>{title}</cite></small>")
         for each in (cite, *more):
             if each.quote and each not in self.quotes[each.source]:
                 self.quotes[each.source].append(each)
@@ -574,28 +600,38 @@ def render(
         description: str,
         structured: Any = (),
         updated: dt.date | None = None,
+        reading: bool = False,
         **context: Any,
     ) -> None:
-        """Render one page; `structured`: its schema.org items, written as JSON-LD at the end of the page."""
-        refs = References(index, src, prose)
-        body = env.get_template(template).render(
-            site=site,
-            content=content,
-            index=index,
-            refs=refs,
-            src=src,
-            link=lambda ident: index.link(src, ident),
-            to=lambda target, anchor=None: href(src, target, anchor),
-            md=lambda target, anchor=None: md_link(src, target, anchor),
-            cite_this=lambda page_src, anchor, title, as_of: cite_this(site, page_src, anchor, title, as_of),
-            status=_status,
-            kinds=KIND_LABELS,
-            text=text,
-            fresh=fresh,
-            describe=describe,
-            updated=updated or site_updated,
-            **context,
-        )
+        """Render one page; `structured`: its schema.org items, written as JSON-LD at the end of the page;
+        `reading`: the page says how long it takes to read."""
+
+        def body_of(reading_minutes: int | None) -> str:
+            return env.get_template(template).render(
+                site=site,
+                content=content,
+                index=index,
+                refs=References(index, src, prose),
+                src=src,
+                link=lambda ident: index.link(src, ident),
+                to=lambda target, anchor=None: href(src, target, anchor),
+                md=lambda target, anchor=None: md_link(src, target, anchor),
+                cite_this=lambda page_src, anchor, title, as_of: cite_this(site, page_src, anchor, title, as_of),
+                status=_status,
+                in_language=lambda text, language: in_language(text, language, site.language),
+                kinds=KIND_LABELS,
+                text=text,
+                fresh=fresh,
+                describe=describe,
+                updated=updated or site_updated,
+                reading_minutes=reading_minutes,
+                **context,
+            )
+
+        body = body_of(None)
+        if reading:
+            # Drawn again with the reading time of the first drawing's text (the time itself adds no words).
+            body = body_of(reading_time(body))
         pages[src] = (
             front_matter(title=title, description=shorten(description)) + body + jsonld.script(list(structured))
         )
@@ -636,7 +672,7 @@ def render(
     if site.story:
         story = jsonld.article(site, "", site.story.headline, site.description, site.updated.isoformat())
         coverage = _coverage(content) if site.story.coverage else {"origins": [], "countries": []}
-        page("index.md", "story.md.j2", None, site.description, [story], coverage=coverage)
+        page("index.md", "story.md.j2", None, site.description, [story], reading=True, coverage=coverage)
     else:
         # Without a story the home page is the facts page: the topics and their facts.
         facts_index = "index.md"
@@ -669,6 +705,7 @@ def render(
             ],
             question=question,
             updated=fresh.changed(question.id, question.as_of),
+            reading=True,
         )
     home = facts_index == "index.md"
     page(
@@ -737,6 +774,8 @@ def render(
             f"Sourced data behind {name}, as tables.",
             [jsonld.dataset(site, d, index.sources[d.source], text) for d in content.datasets],
             charts=charts,
+            chart_size=chart_size,
+            number=chart_number,
         )
     source_pages = [part_page("sources.md", n) for n in range(1, len(index.source_parts) + 1)]
     if len(source_pages) > 1:

@@ -15,7 +15,13 @@ from playwright.sync_api import sync_playwright
 
 from tests.test_browser import ARGS, CHROMIUM, _Quiet
 
-SHOTS = {"home-desktop.png": (1280, 900), "home-phone.png": (390, 844)}
+SHOTS = {
+    "home-desktop.png": (1280, 900, "light", ""),
+    "home-phone.png": (390, 844, "light", ""),
+    "home-desktop-dark.png": (1280, 900, "dark", ""),
+    "data-phone-dark.png": (390, 844, "dark", "data/#usgs-2024-mine-production"),
+}
+"""File name -> viewport width and height, colour scheme, page."""
 
 
 def main(site: Path, out: Path) -> None:
@@ -26,9 +32,11 @@ def main(site: Path, out: Path) -> None:
     url = f"http://127.0.0.1:{httpd.server_address[1]}/"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for name, (width, height) in SHOTS.items():
-            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
-            page.goto(url)
+        for name, (width, height, scheme, path) in SHOTS.items():
+            page = browser.new_page(
+                viewport={"width": width, "height": height}, device_scale_factor=1, color_scheme=scheme
+            )
+            page.goto(url + path)
             page.wait_for_timeout(300)
             page.screenshot(path=str(out / name))
             print(out / name)

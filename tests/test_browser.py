@@ -179,7 +179,7 @@ def test_chart_is_an_image_with_a_text_alternative_and_a_table(page: Page, real_
     expect(chart).to_be_visible()
     assert "China" in str(chart.get_attribute("alt"))
     assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 0
-    expect(page.locator("table.dataset").first).to_contain_text("270,000")
+    expect(page.locator(".dataset table").first).to_contain_text("270,000")
     csv_link = page.locator("figure.chart figcaption a").first
     response = page.request.get(page.url + str(csv_link.get_attribute("href")))
     assert response.ok and response.text().startswith("label,"), response.status

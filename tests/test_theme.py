@@ -68,14 +68,20 @@ def escape_values(text: str, name: str) -> str:
 CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "base.html": (
         "no autocomplete attribute on the drawer and search checkboxes (the Nu Html Checker: not allowed on checkboxes),"
-        " and the search dialog talks to the explainer's own search worker (Pagefind) where the explainer plugin"
-        " builds the index",
+        " the search dialog talks to the explainer's own search worker (Pagefind) where the explainer plugin"
+        " builds the index, and the theme's script deferred, so that it no longer holds up the first paint"
+        " (Lighthouse: render-blocking; a site's own extra_javascript that needs the theme's script must be deferred"
+        " too)",
         [
             (
                 '"search": "assets/javascripts/workers/search.a7633da7.min.js" | url,',
                 '"search": (config.plugins.explainer.search_worker if config.plugins.explainer and'
                 " config.plugins.explainer.search_worker else"
                 ' "assets/javascripts/workers/search.a7633da7.min.js") | url,',
+            ),
+            (
+                ".min.js' | url }}\"></script>\n      {% for script in config.extra_javascript %}",
+                ".min.js' | url }}\" defer></script>\n      {% for script in config.extra_javascript %}",
             ),
             (
                 'type="checkbox" id="__drawer" autocomplete="off">',
