@@ -24,6 +24,7 @@ from . import jsonld
 from .charts import ChartCache, bar_chart
 from .feed import atom_feed, describe
 from .history import Dates, History
+from .i18n.messages import Messages
 from .markup import Prose, inert, preformatted
 from .model import (
     CITE,
@@ -362,6 +363,8 @@ class Rendered:
     nav: list[Any]
     assets: dict[str, str] = field(default_factory=dict)
     """File path under the docs folder -> text (the charts' SVG)."""
+    about: str = ""
+    """The navigation label of the About section (the explainer's own pages are listed under it)."""
 
 
 CORRECTION_PREFIX = "Correction:"
@@ -452,6 +455,10 @@ def render(
     """
     env = _environment()
     prose = Prose()
+    messages = Messages.of(content.site.language)
+    content = content.model_copy(
+        update={"site": content.site.model_copy(update={"labels": messages.labels(content.site.labels)})}
+    )
     index = Index.of(content)
     site = content.site
     pages: dict[str, str] = {}
@@ -556,7 +563,7 @@ def render(
         page(
             "elements.md",
             "elements.md.j2",
-            site.elements.title if site.elements else labels.elements,
+            (site.elements.title if site.elements else None) or labels.elements,
             f"The elements covered by {name}: classification, uses and export controls.",
             elements=sorted(content.elements, key=lambda e: e.atomic_number),
         )
@@ -655,7 +662,7 @@ def render(
         about.insert(1, {labels.review: "review.md"})
     about.append({labels.downloads: "downloads.md"})
     nav.append({labels.about: about})
-    return Rendered(pages, nav, assets)
+    return Rendered(pages, nav, assets, str(labels.about))
 
 
 def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[dict[str, Any]]]]:
