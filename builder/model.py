@@ -555,13 +555,13 @@ class StoryText(Model):
 
 
 class Story(Model):
-    """The home page: the story in one screen."""
+    """The home page: the story in one screen. Without a story, the home page lists the facts by topic."""
 
     headline: Text
-    standfirst: Markdown
+    standfirst: Markdown | None = None
     """One or two sentences under the headline."""
-    what_happened: Markdown
-    """What has happened, cited with [@fact-id] or [@source-id]."""
+    what_happened: Markdown | None = None
+    """What has happened, cited with [@fact-id] or [@source-id]; without it, the page has no such section."""
     key_points: list[Ref] = []
     """Fact ids: what is behind the headline."""
     voices: list[Ref] = []
@@ -570,6 +570,9 @@ class Story(Model):
     """Event ids for the 'how we got here' excerpt."""
     questions: list[Ref] = []
     """Question ids for 'go deeper'."""
+    coverage: bool = True
+    """Show the tables counting the sources behind the story by kind and by country (a table only where the
+    sources give what it counts: the country table needs sources with a country)."""
     translations: dict[Language, StoryText] = {}
     """This story's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
@@ -648,7 +651,8 @@ class Site(Model):
     updated: dt.date
     """When the content was last revised; also the build's timestamp."""
     topics: Annotated[list[Topic], Field(min_length=1)]
-    story: Story
+    story: Story | None = None
+    """The home page's story; without one, the home page lists the facts by topic."""
     labels: Labels = Labels()
     elements: ElementSettings | None = None
     data_licence: DataLicence | None = None
@@ -743,7 +747,7 @@ class Content(Model):
     def prose(self) -> list[str]:
         """Every Markdown text in which [@id] citations may appear."""
         site = self.site
-        texts: list[str | None] = [site.story.what_happened, site.story.standfirst]
+        texts: list[str | None] = [site.story.what_happened, site.story.standfirst] if site.story else []
         texts += [topic.description for topic in site.topics]
         if site.elements:
             texts += [site.elements.intro, site.elements.convention]
