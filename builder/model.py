@@ -102,6 +102,7 @@ class Model(BaseModel):
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
         validate_default=False,
+        defer_build=True,
     )
 
 
