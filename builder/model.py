@@ -93,6 +93,11 @@ When = Annotated[
 ]
 
 
+def N_(message: str) -> str:
+    """Marks an interface message for extraction into the catalogues (builder/i18n); translated where shown."""
+    return message
+
+
 class Model(BaseModel):
     kind_name: ClassVar[str] = "item"
     """How problems name an item of this type."""
@@ -119,28 +124,28 @@ class Status(StrEnum):
 
 STATUS_TEXT: dict[Status, tuple[str, str]] = {
     Status.CONFIRMED: (
-        "Confirmed",
-        "Seen in the primary document, or reported by at least two independent sources.",
+        N_("Confirmed"),
+        N_("Seen in the primary document, or reported by at least two independent sources."),
     ),
     Status.SINGLE_SOURCE: (
-        "Single source",
-        "Only one source reports it; nothing independent has been found.",
+        N_("Single source"),
+        N_("Only one source reports it; nothing independent has been found."),
     ),
     Status.SECONDARY_ONLY: (
-        "Secondary only",
-        "Reported by reputable secondary sources; the primary document was not read.",
+        N_("Secondary only"),
+        N_("Reported by reputable secondary sources; the primary document was not read."),
     ),
     Status.REPORTED_DENIED: (
-        "Reported, denied",
-        "Reported by sources and denied by the party concerned; both sides are cited.",
+        N_("Reported, denied"),
+        N_("Reported by sources and denied by the party concerned; both sides are cited."),
     ),
     Status.DISPUTED: (
-        "Disputed",
-        "Sources disagree; their figures or accounts are shown side by side.",
+        N_("Disputed"),
+        N_("Sources disagree; their figures or accounts are shown side by side."),
     ),
     Status.CORRECTED: (
-        "Corrected",
-        "A widely repeated version is wrong; this is the corrected claim.",
+        N_("Corrected"),
+        N_("A widely repeated version is wrong; this is the corrected claim."),
     ),
 }
 
@@ -166,21 +171,21 @@ class SourceKind(StrEnum):
 
 
 KIND_LABELS: dict[SourceKind, str] = {
-    SourceKind.GOVERNMENT: "Government",
-    SourceKind.STATE_MEDIA: "State media",
-    SourceKind.INTERNATIONAL: "International organisation",
-    SourceKind.WIRE: "Wire service",
-    SourceKind.NEWSPAPER: "Newspaper",
-    SourceKind.BROADCASTER: "Broadcaster",
-    SourceKind.MAGAZINE: "Magazine",
-    SourceKind.THINK_TANK: "Think tank",
-    SourceKind.LAW_FIRM: "Law firm",
-    SourceKind.TRADE_PRESS: "Trade press",
-    SourceKind.INDUSTRY: "Industry",
-    SourceKind.COMPANY: "Company",
-    SourceKind.DATA: "Data",
-    SourceKind.ACADEMIC: "Academic",
-    SourceKind.AGGREGATOR: "Aggregator (coverage only)",
+    SourceKind.GOVERNMENT: N_("Government"),
+    SourceKind.STATE_MEDIA: N_("State media"),
+    SourceKind.INTERNATIONAL: N_("International organisation"),
+    SourceKind.WIRE: N_("Wire service"),
+    SourceKind.NEWSPAPER: N_("Newspaper"),
+    SourceKind.BROADCASTER: N_("Broadcaster"),
+    SourceKind.MAGAZINE: N_("Magazine"),
+    SourceKind.THINK_TANK: N_("Think tank"),
+    SourceKind.LAW_FIRM: N_("Law firm"),
+    SourceKind.TRADE_PRESS: N_("Trade press"),
+    SourceKind.INDUSTRY: N_("Industry"),
+    SourceKind.COMPANY: N_("Company"),
+    SourceKind.DATA: N_("Data"),
+    SourceKind.ACADEMIC: N_("Academic"),
+    SourceKind.AGGREGATOR: N_("Aggregator (coverage only)"),
 }
 
 

@@ -181,3 +181,12 @@ NAV_LABELS: dict[str, str] = {
     "about": N_("About"),
 }
 """Each navigation label's default, the interface's own word (site.yaml `labels` may set any of them)."""
+
+THEME_MESSAGES: dict[str, str] = {
+    "feed_title": N_("%(site)s: what changed"),
+    "not_found": N_("404 - Not found"),
+    "not_found_text": N_("There is no page at this address. Search the site, or start again from its home page."),
+    "home": N_("Home page"),
+    "untranslated": N_("Not yet translated: shown in the original language."),
+}
+"""Messages the theme's templates show (overrides/), handed to them in the configuration's `extra`."""
