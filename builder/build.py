@@ -24,6 +24,7 @@ from typing import Any
 
 from .charts import ChartCache
 from .history import HistoryCache, head_commit, load_history
+from .i18n.messages import Messages
 from .load import ParseCache
 from .problems import format_problems, has_errors
 from .render import Rendered, render
@@ -106,7 +107,8 @@ def prepare(
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
     past = load_history(content_dir, histories) if history else None
-    return Prepared(checked, render(checked.content, charts, past, today))
+    messages = Messages.of(checked.content.site.language, content_dir)
+    return Prepared(checked, render(checked.content, charts, past, today, messages))
 
 
 def fingerprint(*folders: Path) -> bytes:

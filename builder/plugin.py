@@ -24,7 +24,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -86,6 +86,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             folder = Path(config.config_file_path).resolve().parent / folder
         return folder
 
+    @event_priority(100)  # before the search plugin reads the theme's language for its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
             raise PluginError("the explainer plugin needs use_directory_urls: true (its pages link to folders)")
@@ -106,7 +107,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             config.site_description = site.description
             if site.url and not config.site_url:
                 config.site_url = site.url
-            config.theme["language"] = site.language
+            config.theme["language"] = prepared.rendered.theme_language
+            config.extra["explainer"] = prepared.rendered.theme_extra
         if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0

@@ -25,7 +25,7 @@ from .charts import ChartCache, bar_chart
 from .feed import atom_feed, describe
 from .history import Dates, History
 from .i18n import language_key
-from .i18n.messages import Messages, english
+from .i18n.messages import Messages, english, theme_settings
 from .markup import Prose, inert, preformatted
 from .model import (
     CITE,
@@ -483,6 +483,10 @@ class Rendered:
     """File path under the docs folder -> text (the charts' SVG)."""
     about: str = ""
     """The navigation label of the About section (the explainer's own pages are listed under it)."""
+    theme_language: str = "en"
+    """The theme's language (Material's name for the site's: zh for zh-Hans, en for en-GB)."""
+    theme_extra: dict[str, str] = field(default_factory=dict)
+    """The messages the theme overrides show (configuration `extra.explainer`)."""
 
 
 CORRECTION_PREFIX = "Correction:"
@@ -564,8 +568,11 @@ def render(
     charts_cache: ChartCache | None = None,
     history: History | None = None,
     today: dt.date | None = None,
+    messages: Messages | None = None,
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
+
+    `messages`: the interface's language (default: the site's, with the shipped catalogues only).
 
     With a cache, a chart is drawn again only when its dataset changed. `history` (builder/history.py) dates
     facts and answers and lists the changes; `today` is the build date that review and end dates are
@@ -573,7 +580,7 @@ def render(
     """
     env = _environment()
     prose = Prose()
-    messages = Messages.of(content.site.language)
+    messages = messages or Messages.of(content.site.language)
     content = content.model_copy(
         update={"site": content.site.model_copy(update={"labels": messages.labels(content.site.labels)})}
     )
@@ -841,7 +848,8 @@ def render(
         about.insert(1, {labels.review: "review.md"})
     about.append({labels.downloads: "downloads.md"})
     nav.append({labels.about: about})
-    return Rendered(pages, nav, assets, str(labels.about))
+    theme_language, theme_extra = theme_settings(messages, site.title)
+    return Rendered(pages, nav, assets, str(labels.about), theme_language, theme_extra)
 
 
 def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[dict[str, Any]]]]:

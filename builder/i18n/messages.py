@@ -190,3 +190,26 @@ THEME_MESSAGES: dict[str, str] = {
     "untranslated": N_("Not yet translated: shown in the original language."),
 }
 """Messages the theme's templates show (overrides/), handed to them in the configuration's `extra`."""
+
+
+def theme_languages() -> list[str]:
+    """The languages Material for MkDocs has its own interface text for (its partials/languages/ files)."""
+    try:
+        import material
+    except ImportError:  # pragma: no cover - Material is a dependency
+        return [SOURCE_LANGUAGE]
+    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    return sorted(p.stem for p in folder.glob("*.html") if p.stem != "custom")
+
+
+def theme_settings(messages: Messages, site_title: str) -> tuple[str, dict[str, str]]:
+    """The theme's language for the site's (zh-Hans -> zh, en-GB -> en, zh-TW -> zh-TW) and the messages
+    the overrides show, for the configuration's `extra.explainer`."""
+    from . import theme_language
+
+    language = theme_language(messages.language, theme_languages()) or SOURCE_LANGUAGE
+    extra = {key: messages.gettext(message) for key, message in THEME_MESSAGES.items()}
+    feed = THEME_MESSAGES["feed_title"]
+    extra["feed_title"] = messages.gettext(feed, site=site_title)
+    extra["language"] = messages.language
+    return language, extra
