@@ -34,6 +34,7 @@ from .model import (
     STATUS_TEXT,
     Citation,
     Content,
+    ElementSettings,
     Fact,
     Question,
     Source,
@@ -84,6 +85,11 @@ def plain(text: str | None) -> Markup:
 
 _INERT = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 """Text that no Markdown or HTML reading can act on: ids, numbers, single words."""
+
+
+def initial(text: str) -> str:
+    """The text with its first letter as a capital, the rest as written ('light metals' -> 'Light metals')."""
+    return text[:1].upper() + text[1:]
 
 
 def _finalize(value: Any) -> Any:
@@ -397,6 +403,7 @@ def _environment() -> Environment:
     env.filters["plain"] = plain
     env.filters["shorten"] = shorten
     env.filters["preformatted"] = preformatted
+    env.filters["initial"] = initial
     return env
 
 
@@ -589,11 +596,6 @@ def render(
     interface = Interface(messages)
     kinds = {kind: messages.gettext(label) for kind, label in KIND_LABELS.items()}
     language = PageLanguage(site.language)
-    categories = {
-        "light": messages.gettext("light"),
-        "heavy": messages.gettext("heavy"),
-        "neither": messages.gettext("neither"),
-    }
     controls = {
         "in-force": messages.gettext("in force"),
         "suspended": messages.gettext("suspended"),
@@ -639,7 +641,6 @@ def render(
             link_to=link_to,
             code=code,
             strong=strong,
-            categories=categories,
             controls=controls,
             control_statuses=lambda element: messages.join(
                 dict.fromkeys(controls[c.status.value] for c in element.controls)
@@ -736,8 +737,10 @@ def render(
             "elements.md",
             "elements.md.j2",
             (site.elements.title if site.elements else None) or labels.elements,
-            messages.gettext("The elements covered by %(site)s: classification, uses and export controls.", site=name),
+            messages.gettext("The elements covered by %(site)s: classification, uses and controls.", site=name),
             elements=sorted(content.elements, key=lambda e: e.atomic_number),
+            settings=site.elements or ElementSettings(),
+            words=_element_words(site.elements or ElementSettings(), messages),
         )
     if content.people:
         page(
@@ -869,6 +872,22 @@ def _published(content: Content) -> list[str]:
     found += [N_("questions")] * bool(content.questions) + [N_("events")] * bool(content.events)
     found += [N_("data")] * bool(content.datasets)
     return found
+
+
+def _element_words(settings: ElementSettings, messages: Messages) -> dict[str, Any]:
+    """The elements page's words: the site's own (site.yaml elements), else the catalogue's."""
+    given = settings.categories
+    return {
+        "categories": {
+            "light": given.light or messages.gettext("light"),
+            "heavy": given.heavy or messages.gettext("heavy"),
+            "neither": given.neither or messages.gettext("neither"),
+        },
+        "control": settings.control or messages.gettext("Control"),
+        "no_control": settings.no_control or messages.gettext("No control in the content."),
+        "controlled": settings.controlled
+        or messages.gettext("Red border: under a control in the content (in force or suspended)"),
+    }
 
 
 def country_name(code: str | None, messages: Messages | None = None) -> str:
