@@ -891,7 +891,7 @@ def _element_words(settings: ElementSettings, messages: Messages) -> dict[str, A
 
 
 def country_name(code: str | None, messages: Messages | None = None) -> str:
-    """'CN' -> 'China' (names in the site's language from Babel's CLDR data); None -> 'International'."""
+    """'FR' -> 'France' (names in the site's language from Babel's CLDR data); None -> 'International'."""
     return (messages or english()).country(code)
 
 

@@ -183,3 +183,38 @@ def test_the_real_explainer_builds_in_english(real_site: Path) -> None:
     text = " ".join(home.texts)
     assert "What's happened" in text and "Go deeper" in text
     assert re.search(r"As of \d{1,2} [A-Z][a-z]+ 20\d\d", text)
+
+
+def test_an_explainer_overrides_messages_and_check_locates_bad_ones(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures-fr" / "content", content)
+    messages = content / "messages"
+    messages.mkdir()
+    (messages / "fr.po").write_text(
+        'msgid "Story"\nmsgstr "En bref"\n\nmsgid "Go depper"\nmsgstr "Plus"\n\n'
+        'msgid "As of %(date)s"\nmsgstr "Au %(jour)s"\n',
+        encoding="utf-8",
+    )
+    (messages / "pt-BR.po").write_text('msgid "Story"\nmsgstr "História"\n', encoding="utf-8")
+    status, out, _ = run_main(["check", "--content", "content"], tmp_path)
+    assert status == 1
+    lines = out.splitlines()
+    assert (
+        "content/messages/fr.po:4:1: error: 'Go depper' is not a message of the interface; "
+        "did you mean 'Go deeper'? [unknown-message]"
+    ) in lines
+    assert (
+        "content/messages/fr.po:7:1: error: translation of 'As of %(date)s' must keep its placeholders "
+        "(%(date)s) [bad-message]"
+    ) in lines
+    assert any(
+        line.startswith("content/messages/pt-BR.po:1:1: error: ") and line.endswith("[missing-message]")
+        for line in lines
+    )
+
+    (messages / "fr.po").write_text('msgid "Story"\nmsgstr "En bref"\n', encoding="utf-8")
+    (messages / "pt-BR.po").unlink()
+    status, _, err = run_main(["build", "--content", "content", "--site-dir", "site"], tmp_path)
+    assert status == 0, err
+    home = parsed(tmp_path / "site" / "index.html").texts
+    assert "En bref" in home and "L’essentiel" not in home

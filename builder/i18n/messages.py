@@ -25,7 +25,7 @@ from babel.support import Translations
 
 from ..model import Labels
 from . import CATALOGUES, DOMAIN, catalogue_for, chain, gettext_name, parse
-from .check import MESSAGES, own_catalogues
+from .check import MESSAGES
 
 SOURCE_LANGUAGE = "en"
 """The language of the msgids: the templates are written in it."""
@@ -55,14 +55,11 @@ class Messages:
 
     @classmethod
     def of(cls, language: str, content_dir: Path | None = None) -> Messages:
+        """The messages of a language: shipped catalogues along its chain, then the explainer's own."""
         own: dict[str, Path] = {}
-        if content_dir is not None:
-            own = {
-                name: content_dir / MESSAGES / f"{name.replace('_', '-')}.po" for name in own_catalogues(content_dir)
-            }
-            own = {
-                name: path if path.is_file() else content_dir / MESSAGES / f"{name}.po" for name, path in own.items()
-            }
+        folder = content_dir / MESSAGES if content_dir is not None else None
+        if folder is not None and folder.is_dir():
+            own = {gettext_name(p.stem): p for p in sorted(folder.glob("*.po")) if p.is_file() and not p.is_symlink()}
         digest = tuple(sorted((name, hashlib.sha256(p.read_bytes()).hexdigest(), str(p)) for name, p in own.items()))
         return _messages(language, digest)
 
@@ -145,11 +142,19 @@ def _messages(language: str, own: tuple[tuple[str, str, str], ...]) -> Messages:
         ):
             for message in source or ():
                 if message.id and message.string and not message.fuzzy:
+                    if message.id in merged:  # Babel keeps the first string of a message set twice
+                        merged.delete(message.id)
                     merged[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)
     return Messages(language, Translations(buffer, domain=DOMAIN), name)
+
+
+@functools.cache
+def english_ids() -> frozenset[str]:
+    """Every message of the interface (the English catalogue's ids; a plural by its singular)."""
+    return frozenset(m.id[0] if isinstance(m.id, tuple) else m.id for m in shipped_catalogue(SOURCE_LANGUAGE) if m.id)
 
 
 def english() -> Messages:
