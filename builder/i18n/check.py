@@ -140,7 +140,7 @@ def check_message_files(checker: Recorder, content_dir: Path, display: Callable[
             given.add(key)
             wanted = set(PLACEHOLDER.findall(key))
             for text in strings:
-                if text and set(PLACEHOLDER.findall(text)) != wanted:
+                if text and set(PLACEHOLDER.findall(str(text))) != wanted:
                     names = ", ".join(f"%({n})s" for n in sorted(wanted)) or "none"
                     checker.record(
                         shown, line, 1, "bad-message", f"translation of '{key}' must keep its placeholders ({names})"

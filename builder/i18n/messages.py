@@ -154,7 +154,9 @@ def _messages(language: str, own: tuple[tuple[str, str, str], ...]) -> Messages:
 @functools.cache
 def english_ids() -> frozenset[str]:
     """Every message of the interface (the English catalogue's ids; a plural by its singular)."""
-    return frozenset(m.id[0] if isinstance(m.id, tuple) else m.id for m in shipped_catalogue(SOURCE_LANGUAGE) if m.id)
+    return frozenset(
+        str(m.id[0] if isinstance(m.id, (tuple, list)) else m.id) for m in shipped_catalogue(SOURCE_LANGUAGE) if m.id
+    )
 
 
 def english() -> Messages:
