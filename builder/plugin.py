@@ -39,6 +39,7 @@ from .build import (
     site_nav,
     theme_fixes,
 )
+from .render import Rendered
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -62,6 +63,10 @@ class ExplainerConfig(base.Config):
     history = c.Type(bool, default=True)
     """Date facts and answers, and list what changed, from the content folder's git history."""
 
+    edition = c.Optional(c.Type(str))
+    """Build this edition (one of site.yaml `editions`) instead of the site's own language; `explainer build`
+    builds each edition into <site>/<language>/ this way."""
+
     poll_interval = c.Type(float, default=0.1)
     """Live preview: how often, in seconds, the watched folders are checked for saved files."""
 
@@ -75,6 +80,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Preview only: page path -> (what it was converted from, the results of converting it)."""
         self.content_dir = Path("content")
         self._prepared = self.preparer.last
+        self._rendered: Rendered | None = None
+        """The pages this build makes: the site's own language, or the edition of the configuration."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -102,13 +109,21 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             raise PluginError(f"{self.content_dir}: content has errors:\n" + prepared.report())
         self._prepared = prepared
         site = prepared.checked.content.site
+        rendered = prepared.rendered
+        if self.config.edition:
+            if self.config.edition not in prepared.editions:
+                raise PluginError(f"explainer: edition '{self.config.edition}' is not in site.yaml editions")
+            rendered = prepared.editions[self.config.edition]
+        self._rendered = rendered
         if self.config.site_settings:
-            config.site_name = site.title
-            config.site_description = site.description
+            config.site_name = rendered.site_name or site.title
+            config.site_description = rendered.site_description or site.description
             if site.url and not config.site_url:
                 config.site_url = site.url
-            config.theme["language"] = prepared.rendered.theme_language
-            config.extra["explainer"] = prepared.rendered.theme_extra
+            config.theme["language"] = rendered.theme_language
+            config.extra["explainer"] = rendered.theme_extra
+            if rendered.alternates:
+                config.extra["alternate"] = rendered.alternates
         if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0
@@ -123,21 +138,21 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if self.config.nav:
-            config.nav = site_nav(prepared.rendered.nav, prepared.rendered.about, own_files(self.content_dir))
+            config.nav = site_nav(rendered.nav, rendered.about, own_files(self.content_dir))
         set_build_date(site.updated)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        prepared = self._prepared
-        assert prepared is not None and prepared.rendered is not None
+        rendered = self._rendered
+        assert rendered is not None
         docs = Path(config.docs_dir)
-        for path, markdown in sorted(prepared.rendered.pages.items()):
+        for path, markdown in sorted(rendered.pages.items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{docs.name}/{path} is a hand-written page where the builder generates one; rename or move it"
                 )
             files.append(File.generated(config, path, content=markdown))
-        for path, text in sorted(prepared.rendered.assets.items()):
+        for path, text in sorted(rendered.assets.items()):
             files.append(File.generated(config, path, content=text))
         for path, source in own_files(self.content_dir).items():
             if files.get_file_from_path(path) is not None:

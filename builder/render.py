@@ -277,7 +277,7 @@ class References:
             if each.quote:
                 lang = self.index.language.attribute(source.language)
                 parts.append(f' <q class="cite-quote"{lang} data-search-exclude>{plain(each.quote)}</q>')
-                if each.translation and lang:
+                if each.translation and self.index.language.translations_shown(source.language):
                     translated = self.index.messages.gettext("Translation: %(text)s", text=each.translation)
                     parts.append(f' <small class="cite-translation" data-search-exclude>({plain(translated)})</small>')
                 speaker = self.speaker(each)
@@ -372,7 +372,9 @@ class References:
                             plain(c.quote or ""),
                             plain(self.speaker(c)),
                             plain(c.locator or ""),
-                            plain(c.translation or "") if not self.index.language.same(source.language) else "",
+                            plain(c.translation or "")
+                            if self.index.language.translations_shown(source.language)
+                            else "",
                         )
                         for c in self.quotes[source_id]
                     ],
@@ -467,11 +469,27 @@ def strong(text: Any) -> Markup:
 
 
 class PageLanguage:
-    """The language of the pages being rendered, to mark text in another (BCP 47 `lang` attributes)."""
+    """The language of the pages being rendered, to mark text in another (BCP 47 `lang` attributes).
 
-    def __init__(self, tag: str) -> None:
+    `original`: the site's own language, which a citation's `translation` is in (an edition's pages show
+    only the quotation's original); `untranslated`: keys of what an edition shows in `original`."""
+
+    def __init__(self, tag: str, original: str | None = None, untranslated: frozenset[str] = frozenset()) -> None:
         self.tag = tag
         self.key = language_key(tag)
+        self.original = original or tag
+        self.untranslated = untranslated
+
+    def translations_shown(self, tag: str) -> bool:
+        """Whether a quotation in `tag` is shown with its translation (into the site's own language)."""
+        return not self.same(tag) and language_key(self.original) == self.key
+
+    def fallback(self, key: str) -> bool:
+        """Whether the item (its id; 'story', 'site') is shown untranslated, in the site's own language."""
+        return key in self.untranslated
+
+    def fallback_attribute(self, key: str) -> Markup:
+        return self.attribute(self.original) if self.fallback(key) else Markup("")
 
     def same(self, tag: str) -> bool:
         return language_key(tag) == self.key
@@ -494,6 +512,10 @@ class Rendered:
     """The theme's language (Material's name for the site's: zh for zh-Hans, en for en-GB)."""
     theme_extra: dict[str, str] = field(default_factory=dict)
     """The messages the theme overrides show (configuration `extra.explainer`)."""
+    alternates: list[dict[str, str]] = field(default_factory=list)
+    """The language switch (Material's extra.alternate): name, lang and link (from the root) of each language."""
+    site_name: str = ""
+    site_description: str = ""
 
 
 CORRECTION_PREFIX = "Correction:"
@@ -576,10 +598,14 @@ def render(
     history: History | None = None,
     today: dt.date | None = None,
     messages: Messages | None = None,
+    original: str | None = None,
+    untranslated: frozenset[str] = frozenset(),
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
 
     `messages`: the interface's language (default: the site's, with the shipped catalogues only).
+    For an edition (builder/editions.py): `original` is the site's own language, `untranslated` the keys
+    of what is shown in it, marked with a notice and its `lang`.
 
     With a cache, a chart is drawn again only when its dataset changed. `history` (builder/history.py) dates
     facts and answers and lists the changes; `today` is the build date that review and end dates are
@@ -592,10 +618,11 @@ def render(
         update={"site": content.site.model_copy(update={"labels": messages.labels(content.site.labels)})}
     )
     index = Index.of(content, messages)
+    index.language = PageLanguage(content.site.language, original, untranslated)
     site = content.site
     interface = Interface(messages)
     kinds = {kind: messages.gettext(label) for kind, label in KIND_LABELS.items()}
-    language = PageLanguage(site.language)
+    language = index.language
     controls = {
         "in-force": messages.gettext("in force"),
         "suspended": messages.gettext("suspended"),
@@ -638,6 +665,9 @@ def render(
             a=md_text_link,
             lang_of=language.attribute,
             same_language=language.same,
+            translations_shown=language.translations_shown,
+            fallback=language.fallback,
+            fallback_lang=language.fallback_attribute,
             link_to=link_to,
             code=code,
             strong=strong,
@@ -852,7 +882,16 @@ def render(
     about.append({labels.downloads: "downloads.md"})
     nav.append({labels.about: about})
     theme_language, theme_extra = theme_settings(messages, site.title)
-    return Rendered(pages, nav, assets, str(labels.about), theme_language, theme_extra)
+    return Rendered(
+        pages,
+        nav,
+        assets,
+        str(labels.about),
+        theme_language,
+        theme_extra,
+        site_name=site.title,
+        site_description=site.description,
+    )
 
 
 def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[dict[str, Any]]]]:
