@@ -584,6 +584,25 @@ class Story(Model):
     """This story's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
 
+NAV_LABELS: dict[str, str] = {
+    "home": N_("Story"),
+    "questions": N_("Questions"),
+    "facts": N_("Facts"),
+    "timeline": N_("Timeline"),
+    "elements": N_("Elements"),
+    "people": N_("People and organisations"),
+    "data": N_("Data"),
+    "downloads": N_("Download the data"),
+    "sources": N_("Sources"),
+    "corrections": N_("Errors in coverage"),
+    "changes": N_("What changed"),
+    "review": N_("Awaiting review"),
+    "method": N_("How we check facts"),
+    "about": N_("About"),
+}
+"""Each navigation label's default, the interface's own word (site.yaml `labels` may set any of them)."""
+
+
 class Labels(Model):
     """Navigation labels. Each one left out is the interface's own word in the site's language (from the
     message catalogues: 'Story', 'Questions'... in English)."""

@@ -25,9 +25,9 @@ from .model import (
     CITE,
     CONTENT_TYPES,
     DATE_FIELDS,
+    NAV_LABELS,
     TRANSLATIONS,
     Content,
-    Labels,
     Model,
     Site,
     SourceKind,
@@ -495,7 +495,7 @@ def _site_names(checker: _Checker, doc: Document) -> None:
     given = doc.data.get("labels")
     if not isinstance(given, dict):
         return
-    labels = {**Labels().model_dump(), **{k: v for k, v in given.items() if isinstance(v, str)}}
+    labels = {**NAV_LABELS, **{k: v for k, v in given.items() if isinstance(v, str)}}
     owners: dict[str, str] = {}
     for key, label in labels.items():
         if label in owners and (key in given or owners[label] in given):

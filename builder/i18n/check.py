@@ -103,13 +103,13 @@ class Recorder(Protocol):
 def check_message_files(checker: Recorder, content_dir: Path, display: Callable[[Path], str]) -> None:
     """An explainer's own catalogues (content/messages/<lang>.po): readable, each message one the interface
     has, with the same placeholders; a catalogue for a language without a shipped one must be complete."""
-    from babel.messages.pofile import PoFileError, read_po
-
-    from .messages import english_ids
-
     folder = content_dir / MESSAGES
     if not folder.is_dir():
         return
+    from babel.messages.pofile import PoFileError, read_po  # only with catalogues to read: check starts fast
+
+    from .messages import english_ids
+
     known = english_ids()
     for file in sorted(folder.glob("*.po")):
         shown = display(file)

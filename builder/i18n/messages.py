@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
-from ..model import Labels
+from ..model import N_, NAV_LABELS, Labels
 from . import CATALOGUES, DOMAIN, catalogue_for, chain, gettext_name, parse
 from .check import MESSAGES
 
@@ -165,29 +165,6 @@ def english() -> Messages:
 
 __all__ = ["Messages", "english", "gettext_name", "shipped_catalogue"]
 
-
-def N_(message: str) -> str:
-    """Marks a message for extraction where it is translated later (by Messages.gettext)."""
-    return message
-
-
-NAV_LABELS: dict[str, str] = {
-    "home": N_("Story"),
-    "questions": N_("Questions"),
-    "facts": N_("Facts"),
-    "timeline": N_("Timeline"),
-    "elements": N_("Elements"),
-    "people": N_("People and organisations"),
-    "data": N_("Data"),
-    "downloads": N_("Download the data"),
-    "sources": N_("Sources"),
-    "corrections": N_("Errors in coverage"),
-    "changes": N_("What changed"),
-    "review": N_("Awaiting review"),
-    "method": N_("How we check facts"),
-    "about": N_("About"),
-}
-"""Each navigation label's default, the interface's own word (site.yaml `labels` may set any of them)."""
 
 THEME_MESSAGES: dict[str, str] = {
     "feed_title": N_("%(site)s: what changed"),
