@@ -218,3 +218,70 @@ def test_an_explainer_overrides_messages_and_check_locates_bad_ones(tmp_path: Pa
     assert status == 0, err
     home = parsed(tmp_path / "site" / "index.html").texts
     assert "En bref" in home and "L’essentiel" not in home
+
+
+EDITION_SITE = """\
+editions: [en-GB]
+translations:
+  en-GB:
+    title: "The pension reform: what we know"
+    description: A sourced explainer on the 2023 French pension reform, fact by fact.
+"""
+EDITION_QUESTION = """\
+  translations:
+    en-GB:
+      question: Why 64?
+      short_answer: The government chose 64 to balance the system [@age-legal-64].
+      answer: The law sets the age at 64 [@loi-2023-270], on a timetable by year of birth.
+"""
+
+
+@pytest.fixture(scope="module")
+def with_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The French explainer with an English edition in which only the question is translated."""
+    root = tmp_path_factory.mktemp("edition")
+    content = root / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures-fr" / "content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("language: fr\n", "language: fr\n" + EDITION_SITE), "utf-8")
+    questions = content / "questions" / "questions.yaml"
+    questions.write_text(questions.read_text("utf-8") + EDITION_QUESTION, "utf-8")
+    status, out, _ = run_main(["check", "--content", "content"], root)
+    assert status == 0, out
+    status, _, err = run_main(["build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02"], root)
+    assert status == 0, err
+    return root / "site"
+
+
+def test_an_edition_is_built_under_its_language_with_its_interface(with_edition: Path) -> None:
+    question = parsed(with_edition / "en-GB" / "questions" / "pourquoi-64" / "index.html")
+    assert question.html_lang == "en-GB"
+    text = " ".join(question.texts)
+    assert "Why 64?" in text and "Pourquoi 64 ans ?" not in text
+    assert "Answer as of 1 July 2025" in text  # the interface and the date in the edition's language
+    assert "Not yet translated" not in text
+    original = " ".join(parsed(with_edition / "questions" / "pourquoi-64" / "index.html").texts)
+    assert "Pourquoi 64 ans ?" in original and "Réponse à la date du 1 juillet 2025" in original
+
+
+def test_an_untranslated_item_falls_back_with_a_notice_and_its_lang(with_edition: Path) -> None:
+    page = with_edition / "en-GB" / "facts" / "calendrier" / "index.html"
+    nodes = parsed(page)
+    text = " ".join(nodes.texts)
+    assert "Not yet translated: shown in the original language." in text
+    assert "L’âge légal passe de 62 à 64 ans" in text
+    assert ("h2", "fr") in nodes.langs and ("h1", "fr") in nodes.langs  # the fact and the topic, in French
+
+
+def test_the_language_switch_leads_to_the_same_page(with_edition: Path) -> None:
+    html = (with_edition / "facts" / "calendrier" / "index.html").read_text("utf-8")
+    links = dict(re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', html))
+    assert {lang: href for href, lang in links.items()} == {
+        "fr": "../../facts/calendrier/",
+        "en-GB": "../../en-GB/facts/calendrier/",
+    }
+    edition = (with_edition / "en-GB" / "facts" / "calendrier" / "index.html").read_text("utf-8")
+    links = {lang: href for href, lang in re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', edition)}
+    assert links == {"fr": "../../../facts/calendrier/", "en-GB": "../../facts/calendrier/"}
+    for href in links.values():  # each resolves to a built page
+        assert (page_dir := (with_edition / "en-GB" / "facts" / "calendrier" / href).resolve()).is_dir(), page_dir
