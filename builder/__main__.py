@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .problems import Level, count, format_problems, has_errors
-from .settings import DEFAULT_CONFIG, ENGINES, SCAFFOLD_KINDS
+from .settings import COPIES, DEFAULT_CONFIG, DEFAULT_PORT, ENGINES, SCAFFOLD_KINDS, default_site_dir
 
 # Each command imports what it needs when it runs: the content model (pydantic) costs most of
 # `check`'s start-up, and the build pipeline (MkDocs, Jinja2, Babel, matplotlib) far more.
@@ -42,7 +42,11 @@ def _parser() -> argparse.ArgumentParser:
 
     build_cmd = command("build", "Validate, render and build the site (MkDocs in strict mode, or Zensical).")
     build_cmd.add_argument(
-        "--site-dir", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)"
+        "--site-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: beside the content folder, 'site' for 'content', 'site-NAME' for NAME)",
     )
     build_cmd.add_argument(
         "--config",
@@ -86,7 +90,10 @@ def _parser() -> argparse.ArgumentParser:
 
     serve_cmd = command("serve", "Preview the site, rebuilding when content or templates change.")
     serve_cmd.add_argument(
-        "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address (default: 127.0.0.1:8000)"
+        "--dev-addr",
+        default=None,
+        metavar="HOST:PORT",
+        help=f"address (default: 127.0.0.1 and site.yaml's preview_port, else {DEFAULT_PORT})",
     )
     serve_cmd.add_argument(
         "--config",
@@ -129,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="stored plain-text copies of sources, <source-id>.txt (default: copies, next to the content folder)",
+        help=f"stored plain-text copies of sources, <source-id>.txt (default: {COPIES}/ in the content folder)",
     )
     review_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     return parser
@@ -185,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "review":
         from .review import STALE_CODES, format_findings, review
 
-        copies = args.copies if args.copies is not None else args.content.parent / "copies"
+        copies = args.copies if args.copies is not None else args.content / COPIES
         findings = review(checked, args.today or dt.date.today(), copies)
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
         if args.fail_on == "stale" and any(f.code in STALE_CODES for f in findings):
@@ -195,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from .build import build
 
-        return build(args.content, args.site_dir, config_file(args.config), args.format, args.engine, args.today)
+        site_dir = args.site_dir if args.site_dir is not None else default_site_dir(args.content)
+        return build(args.content, site_dir, config_file(args.config), args.format, args.engine, args.today)
     if args.command == "generate":
         from .build import prepare
         from .generate import GenerateRefused, generate

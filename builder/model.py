@@ -707,6 +707,9 @@ class Site(Model):
     """The home page's story; without one, the home page lists the facts by topic."""
     labels: Labels = Labels()
     elements: ElementSettings | None = None
+    preview_port: Annotated[int, Field(ge=1024, le=65535)] | None = None
+    """The port `serve` previews this explainer on (default 8000): give each explainer in a repository its own,
+    so that their previews run side by side."""
     data_licence: DataLicence | None = None
     """The licence of the downloadable data (facts, sources, datasets...); without one, the downloads say
     that no licence is stated. Quotations in it remain their publishers'."""

@@ -734,7 +734,7 @@ def render(
     page(
         facts_index,
         "facts.md.j2",
-        None if home else labels.facts,
+        labels.facts,  # the home page too: in the Facts section of the navigation, MkDocs titles it as a page
         site.description
         if home
         else messages.gettext("Every checked fact in %(site)s, by topic, with its sources and status.", site=name),

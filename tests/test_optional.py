@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.conftest import run_main, write
+from tests.conftest import run, run_main, write
 
 SITE = """\
 title: Minimal explainer
@@ -157,10 +157,11 @@ def build(root: Path, extra: dict[str, str] | None = None, site: str = SITE) -> 
     write(content / "facts" / "facts.yaml", FACTS)
     for path, text in (extra or {}).items():
         write(content / path, text)
-    status, out, err = run_main(["check", "--content", "content"], root)
+    status, out, _ = run_main(["check", "--content", "content"], root)
     assert status == 0 and out.startswith("No problems in "), out
-    status, _, err = run_main(["build", "--content", "content", "--site-dir", "site", "--today", "2025-06-02"], root)
-    assert status == 0, err
+    # In a process of its own: MkDocs keeps plugin instances across builds of one process.
+    result = run("build", "--content", "content", "--site-dir", "site", "--today", "2025-06-02", cwd=root)
+    assert result.returncode == 0, result.stderr
     return root / "site"
 
 
@@ -193,6 +194,7 @@ def test_minimal_explainer_has_only_its_own_pages(minimal: Path) -> None:
     assert sorted(built) == ["", "changes/", "downloads/", "facts/basics/", "method/", "sources/"]
     home = built[""]
     assert home.headings[0] == "Minimal explainer"
+    assert "<title>Facts - Minimal explainer</title>" in (minimal / "index.html").read_text("utf-8")
     assert "One fact and the source it cites." in home.text
     assert "Alpha output" in home.text
 

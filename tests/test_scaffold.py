@@ -64,6 +64,7 @@ def test_filled_skeleton_passes(content: Path) -> None:
 
 
 def test_new_with_file_creates_it_with_a_schema_modeline(content: Path) -> None:
+    write(content.parent / "schemas" / "event.schema.json", "{}\n")
     result = new_item(content, "event", "fresh-event", "later.yaml")
     assert result.ok, result.message
     text = (content / "events" / "later.yaml").read_text()
