@@ -677,7 +677,7 @@ def render(
             ),
             text=text,
             fresh=fresh,
-            describe=describe,
+            describe=lambda change: describe(change, messages),
             updated=updated or site_updated,
             **context,
         )
@@ -840,7 +840,7 @@ def render(
             ),
             awaiting=awaiting,
         )
-    assets["feed.xml"] = atom_feed(site, changes, index.pages, site_updated)
+    assets["feed.xml"] = atom_feed(site, changes, index.pages, site_updated, messages)
     page(
         "method.md",
         "method.md.j2",

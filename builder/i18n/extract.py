@@ -7,6 +7,7 @@ messages no longer used are dropped. Run it after changing a message in a templa
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -47,7 +48,7 @@ def update() -> list[Path]:
         name = po.parent.parent.name
         with po.open("rb") as handle:
             catalogue = read_po(handle, locale=name, domain=DOMAIN)
-        catalogue.update(template, no_fuzzy_matching=True)
+        catalogue.update(copy.deepcopy(template), no_fuzzy_matching=True)  # Babel shares the template's messages
         catalogue.obsolete.clear()
         if name == "en":  # the source language: every message is its own translation
             for message in catalogue:
