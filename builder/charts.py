@@ -29,20 +29,25 @@ class ChartCache:
     def __len__(self) -> int:
         return len(self._drawn)
 
-    def chart(self, dataset: Dataset) -> str:
-        key = dataset.model_dump_json()
-        cached = self._drawn.get(dataset.id)
+    def chart(self, dataset: Dataset, language: str = "en") -> str:
+        key = language + "\n" + dataset.model_dump_json()
+        cached = self._drawn.get(f"{language}/{dataset.id}")
         if cached is None or cached[0] != key:
-            cached = self._drawn[dataset.id] = (key, _draw(dataset))
+            cached = self._drawn[f"{language}/{dataset.id}"] = (key, _draw(dataset, language))
         return cached[1]
 
 
-def bar_chart(dataset: Dataset, cache: ChartCache | None = None) -> str:
-    """A horizontal grouped bar chart, one group per row and one bar per column, as SVG text."""
-    return cache.chart(dataset) if cache is not None else _draw(dataset)
+def bar_chart(dataset: Dataset, cache: ChartCache | None = None, language: str = "en") -> str:
+    """A horizontal grouped bar chart, one group per row and one bar per column, as SVG text; the axis's
+    numbers written as `language` writes them (CLDR)."""
+    return cache.chart(dataset, language) if cache is not None else _draw(dataset, language)
 
 
-def _draw(dataset: Dataset) -> str:
+def _draw(dataset: Dataset, language: str = "en") -> str:
+    from babel.numbers import format_decimal
+
+    from .i18n import gettext_name
+
     rows = [row for row in dataset.rows if any(v is not None for v in row.values.values())]
     columns = dataset.columns
     height = max(2.5, 0.42 * len(rows) * max(1, len(columns)) ** 0.5 + 1.2)
@@ -58,7 +63,9 @@ def _draw(dataset: Dataset) -> str:
             axes.barh(positions, values, height=bar, color=COLOURS[index % len(COLOURS)], label=label)
         axes.set_yticks(range(len(rows)), [row.label for row in rows])
         axes.invert_yaxis()
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
+        axes.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _: format_decimal(round(x), locale=gettext_name(language)))
+        )
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="x", color="#dddddd", linewidth=0.6)
         axes.set_axisbelow(True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from feedgen.feed import FeedGenerator
 
 from .history import Change
-from .model import STATUS_TEXT, N_, Site, Status
+from .model import N_, STATUS_TEXT, Site, Status
 
 if TYPE_CHECKING:
     from .i18n.messages import Messages

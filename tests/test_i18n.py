@@ -310,3 +310,17 @@ def test_the_language_switch_leads_to_the_same_page(with_edition: Path) -> None:
     assert links == {"fr": "../../../facts/calendrier/", "en-GB": "../../facts/calendrier/"}
     for href in links.values():  # each resolves to a built page
         assert (page_dir := (with_edition / "en-GB" / "facts" / "calendrier" / href).resolve()).is_dir(), page_dir
+
+
+def test_numbers_in_tables_follow_the_language(tmp_path: Path) -> None:
+    from builder.render import render
+    from builder.validate import check
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("language: en-GB", "language: de-CH"), "utf-8")
+    checked = check(content)
+    assert checked.content is not None
+    data = render(checked.content).pages["data.md"]
+    assert "<td>270’000</td>" in data and "<td>45’000</td>" in data and "270,000" not in data
