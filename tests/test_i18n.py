@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from builder.i18n import CATALOGUES, catalogue_for, chain, shipped, theme_language
 from builder.i18n.extract import extracted
 from builder.i18n.messages import Messages, shipped_catalogue, theme_languages
-from tests.conftest import ROOT, run_main
+from tests.conftest import ROOT, run, run_main
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -145,8 +145,8 @@ def english_messages() -> set[str]:
 def built(tmp_path: Path, name: str) -> Path:
     root = tmp_path / name
     shutil.copytree(ROOT / "tests" / name / "content", root / "content")
-    status, _, err = run_main(["build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02"], root)
-    assert status == 0, err
+    result = run("build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02", cwd=root)
+    assert result.returncode == 0, result.stderr
     return root / "site"
 
 
@@ -239,8 +239,8 @@ def test_an_explainer_overrides_messages_and_check_locates_bad_ones(tmp_path: Pa
 
     (messages / "fr.po").write_text('msgid "Story"\nmsgstr "En bref"\n', encoding="utf-8")
     (messages / "pt-BR.po").unlink()
-    status, _, err = run_main(["build", "--content", "content", "--site-dir", "site"], tmp_path)
-    assert status == 0, err
+    result = run("build", "--content", "content", "--site-dir", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     home = parsed(tmp_path / "site" / "index.html").texts
     assert "En bref" in home and "L’essentiel" not in home
 
@@ -273,8 +273,8 @@ def with_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     questions.write_text(questions.read_text("utf-8") + EDITION_QUESTION, "utf-8")
     status, out, _ = run_main(["check", "--content", "content"], root)
     assert status == 0, out
-    status, _, err = run_main(["build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02"], root)
-    assert status == 0, err
+    result = run("build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02", cwd=root)
+    assert result.returncode == 0, result.stderr
     return root / "site"
 
 
