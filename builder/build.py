@@ -429,7 +429,10 @@ def serve(content_dir: Path, config_file: Path, dev_addr: str | None, today: dt.
     if dev_addr is None:
         dev_addr = f"{host}:{prepared.checked.content.site.preview_port or DEFAULT_PORT}"
     port = dev_addr.rsplit(":", 1)[-1]
-    reason = port_taken(host, int(port)) if port.isdigit() else None
+    if not (port.isdigit() and int(port) <= 65535):
+        print(f"error: --dev-addr {dev_addr}: give HOST:PORT, with a port from 0 to 65535", file=sys.stderr)
+        return 2
+    reason = port_taken(host, int(port))
     if reason:
         print(
             f"error: cannot preview {content_dir} on {dev_addr}: the port is in use ({reason}), perhaps by the "

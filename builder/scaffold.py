@@ -192,6 +192,7 @@ def new_item(content_dir: Path, kind: str, ident: str, file_name: str | None = N
     file = target_file(content_dir, folder, file_name)
     display = file.as_posix()
     item = skeleton(kind, ident)
+    schema: str | None = None
     if file.is_symlink() or (file.exists() and not file.is_file()):
         return Scaffolded(
             False, f"{display} is not a regular file (a link, folder, pipe or device); choose another --file"
@@ -227,7 +228,7 @@ def new_item(content_dir: Path, kind: str, ident: str, file_name: str | None = N
     file.write_bytes(new_text.encode("utf-8"))
     line = after.mark((count,)).line
     hint = ""
-    if before is None and not new_text.startswith("# yaml-language-server"):
+    if before is None and schema is None:
         hint = (
             " No schemas/ folder was found above it, so it has no schema line for editors' tools: "
             "`python -m builder schema --out DIR` writes the schemas."

@@ -147,3 +147,11 @@ def test_serve_previews_on_the_port_its_site_yaml_names(tmp_path: Path, listenin
     result = run("serve", "--content", str(content), cwd=tmp_path)
     assert result.returncode == 1
     assert f"error: cannot preview {content} on 127.0.0.1:{listening}: the port is in use" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:99999", "127.0.0.1", "127.0.0.1:http"])
+def test_serve_refuses_an_address_without_a_port_in_one_line(tmp_path: Path, address: str) -> None:
+    content = water(tmp_path / "water")
+    result = run("serve", "--content", str(content), "--dev-addr", address, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: --dev-addr {address}: give HOST:PORT, with a port from 0 to 65535"
