@@ -465,7 +465,12 @@ def listing(files: dict[str, str]) -> list[dict[str, Any]]:
         if resource["format"] == "json":
             entry["rows"] = len(json.loads(text))
         entry["files"].append(
-            {"path": f"{FOLDER}/{resource['path']}", "name": resource["path"], "size": size(len(text.encode("utf-8")))}
+            {
+                "path": f"{FOLDER}/{resource['path']}",
+                "name": resource["path"],
+                "size": size(len(text.encode("utf-8"))),
+                "bytes": len(text.encode("utf-8")),
+            }
         )
     return list(entries.values())
 

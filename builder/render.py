@@ -747,7 +747,7 @@ def render(
             "topic.md.j2",
             topic.label,
             text(topic.description) or topic.label,
-            [jsonld.claim_review(site, fact, index.sources, text) for fact in by_topic[topic.id]],
+            [jsonld.claim_review(site, fact, index.sources, text, messages.gettext) for fact in by_topic[topic.id]],
             topic=topic,
             facts=by_topic[topic.id],
             also=also[topic.id],

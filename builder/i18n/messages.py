@@ -95,6 +95,16 @@ class Messages:
             value = int(value)
         return format_decimal(value, locale=self.locale)
 
+    def size(self, count: int) -> str:
+        """A file size for readers: bytes under a kilobyte, else kilobytes or megabytes with one decimal
+        (CLDR's decimal sign and unit names in this language)."""
+        from babel.units import format_unit
+
+        if count < 1000:
+            return format_unit(count, "digital-byte", "short", locale=self.locale)
+        unit, value = ("digital-kilobyte", count / 1000) if count < 1_000_000 else ("digital-megabyte", count / 1e6)
+        return format_unit(value, unit, "short", format="0.0", locale=self.locale)
+
     def percent(self, value: float) -> str:
         return format_percent(value, locale=self.locale)
 
