@@ -120,6 +120,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             config.site_description = rendered.site_description or site.description
             if site.url and not config.site_url:
                 config.site_url = site.url
+            if self.config.edition and config.site_url:  # the edition's pages live under <language>/
+                config.site_url = config.site_url.rstrip("/") + f"/{self.config.edition}/"
             config.theme["language"] = rendered.theme_language
             config.extra["explainer"] = rendered.theme_extra
             if rendered.alternates:
