@@ -39,14 +39,12 @@ class ChartCache:
 
 def bar_chart(dataset: Dataset, cache: ChartCache | None = None, language: str = "en") -> str:
     """A horizontal grouped bar chart, one group per row and one bar per column, as SVG text; the axis's
-    numbers written as `language` writes them (CLDR)."""
+    numbers written as `language` (a Babel locale name: en_GB, zh_Hans) writes them (CLDR)."""
     return cache.chart(dataset, language) if cache is not None else _draw(dataset, language)
 
 
 def _draw(dataset: Dataset, language: str = "en") -> str:
     from babel.numbers import format_decimal
-
-    from .i18n import gettext_name
 
     rows = [row for row in dataset.rows if any(v is not None for v in row.values.values())]
     columns = dataset.columns
@@ -63,9 +61,7 @@ def _draw(dataset: Dataset, language: str = "en") -> str:
             axes.barh(positions, values, height=bar, color=COLOURS[index % len(COLOURS)], label=label)
         axes.set_yticks(range(len(rows)), [row.label for row in rows])
         axes.invert_yaxis()
-        axes.xaxis.set_major_formatter(
-            FuncFormatter(lambda x, _: format_decimal(round(x), locale=gettext_name(language)))
-        )
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: format_decimal(round(x), locale=language)))
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="x", color="#dddddd", linewidth=0.6)
         axes.set_axisbelow(True)

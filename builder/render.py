@@ -788,7 +788,7 @@ def render(
         for dataset in content.datasets:
             assets[f"data/{dataset.id}.csv"] = dataset_csv(dataset)
             if dataset.id in charts:
-                assets[f"data/{charts[dataset.id]}"] = bar_chart(dataset, charts_cache, site.language)
+                assets[f"data/{charts[dataset.id]}"] = bar_chart(dataset, charts_cache, str(messages.locale))
         page(
             "data.md",
             "data.md.j2",
