@@ -13,7 +13,7 @@ ADDR ?=
 SITE_DIR = $(or $(SITE),$(shell $(PY) -c 'import sys; from builder.settings import default_site_dir as d; print(d(__import__("pathlib").Path(sys.argv[1])))' $(CONTENT) 2>/dev/null),site)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve bench-scale bench-search bench-startup lighthouse screenshots clean
+.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden messages bench bench-serve bench-scale bench-search bench-startup lighthouse screenshots clean
 
 PIP := $(PY) -m pip --disable-pip-version-check
 LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
@@ -93,6 +93,9 @@ lighthouse: $(STAMP) $(NODE_STAMP) ## Lighthouse scores (mobile) of the home pag
 
 golden: $(STAMP) ## regenerate the golden files in tests/cases/ (problems, rendered Markdown, command output)
 	$(PY) -m tests.golden
+
+messages: $(STAMP) ## extract the interface's messages (templates, Python) and merge them into builder/i18n/*.po
+	$(PY) -m builder.i18n.extract
 
 check: lint types content-check lint-workflow test ## everything CI runs
 

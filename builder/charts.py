@@ -44,17 +44,18 @@ class ChartCache:
     def __len__(self) -> int:
         return len(self._drawn)
 
-    def chart(self, dataset: Dataset) -> str:
-        key = dataset.model_dump_json()
-        cached = self._drawn.get(dataset.id)
+    def chart(self, dataset: Dataset, language: str = "en") -> str:
+        key = language + "\n" + dataset.model_dump_json()
+        cached = self._drawn.get(f"{language}/{dataset.id}")
         if cached is None or cached[0] != key:
-            cached = self._drawn[dataset.id] = (key, _draw(dataset))
+            cached = self._drawn[f"{language}/{dataset.id}"] = (key, _draw(dataset, language))
         return cached[1]
 
 
-def bar_chart(dataset: Dataset, cache: ChartCache | None = None) -> str:
-    """A horizontal grouped bar chart, one group per row and one bar per column, as SVG text."""
-    return cache.chart(dataset) if cache is not None else _draw(dataset)
+def bar_chart(dataset: Dataset, cache: ChartCache | None = None, language: str = "en") -> str:
+    """A horizontal grouped bar chart, one group per row and one bar per column, as SVG text; the axis's
+    numbers written as `language` (a Babel locale name: en_GB, zh_Hans) writes them (CLDR)."""
+    return cache.chart(dataset, language) if cache is not None else _draw(dataset, language)
 
 
 def drawn_rows(dataset: Dataset) -> list[Row]:
@@ -75,8 +76,11 @@ def size(dataset: Dataset) -> tuple[int, int]:
     return round(WIDTH * scale), round(_height(dataset) * scale)
 
 
-def number(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+def number(value: float, language: str = "en") -> str:
+    """A value as `language` writes numbers (CLDR: 1,234.5 in en, 1 234,5 in fr)."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=language))
 
 
 def settings(dataset: Dataset) -> Any:
@@ -95,7 +99,7 @@ def settings(dataset: Dataset) -> Any:
     }
 
 
-def figure(dataset: Dataset) -> Figure:
+def figure(dataset: Dataset, language: str = "en") -> Figure:
     """The chart as a matplotlib figure (drawn inside plt.rc_context(settings(dataset)); close it after use)."""
     rows = drawn_rows(dataset)
     columns = dataset.columns
@@ -111,13 +115,13 @@ def figure(dataset: Dataset) -> Figure:
             positions, [v or 0.0 for v in values], height=bar, color=COLOURS[index % len(COLOURS)], label=label
         )
         axes.bar_label(
-            bars, labels=["–" if v is None else number(v) for v in values], padding=3, fontsize=FONT_SIZE - 1
+            bars, labels=["–" if v is None else number(v, language) for v in values], padding=3, fontsize=FONT_SIZE - 1
         )
     axes.set_yticks(range(len(rows)), [row.label for row in rows])
     axes.invert_yaxis()
     # Room to the right of the longest bar for its value label.
     axes.set_xlim(0, (largest or 1) * 1.3)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: number(x)))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: number(x, language)))
     axes.xaxis.set_major_locator(MaxNLocator(3))
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="x", color="#d0d0d0", linewidth=0.6)
@@ -131,9 +135,9 @@ def figure(dataset: Dataset) -> Figure:
     return chart
 
 
-def _draw(dataset: Dataset) -> str:
+def _draw(dataset: Dataset, language: str = "en") -> str:
     with plt.rc_context(settings(dataset)):
-        chart = figure(dataset)
+        chart = figure(dataset, language)
         buffer = io.StringIO()
         chart.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, facecolor="#ffffff")
         plt.close(chart)

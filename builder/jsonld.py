@@ -45,10 +45,16 @@ def publisher(site: Site) -> dict[str, Any]:
     return organisation(site.publisher, site.url)
 
 
-def claim_review(site: Site, fact: Fact, sources: dict[str, Source], plain: Plain) -> dict[str, Any]:
+def claim_review(
+    site: Site,
+    fact: Fact,
+    sources: dict[str, Source],
+    plain: Plain,
+    translate: Callable[[str], str] = lambda message: message,
+) -> dict[str, Any]:
     """The fact as a review of a claim: the statement, its status as the rating, where the claim appears."""
     first = sources[fact.citations[0].source]
-    label = STATUS_TEXT[fact.status][0]
+    label = translate(STATUS_TEXT[fact.status][0])  # the rating's words in the page's language
     return {
         "@type": "ClaimReview",
         "url": permalink(site, fact_path(fact)),
@@ -58,7 +64,11 @@ def claim_review(site: Site, fact: Fact, sources: dict[str, Source], plain: Plai
         "author": publisher(site),
         "publisher": publisher(site),
         "inLanguage": site.language,
-        "reviewRating": {"@type": "Rating", "alternateName": label, "ratingExplanation": STATUS_TEXT[fact.status][1]},
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": label,
+            "ratingExplanation": translate(STATUS_TEXT[fact.status][1]),
+        },
         "itemReviewed": {
             "@type": "Claim",
             "author": organisation(first.publisher),

@@ -47,6 +47,14 @@ Markdown = Annotated[
 ]
 """Editor Markdown: no raw HTML, no attribute syntax; links to http(s) addresses or this site."""
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
+Language = Annotated[
+    str,
+    StringConstraints(pattern=LANGUAGE_PATTERN, max_length=35),
+    Field(description="A BCP 47 language code, e.g. en, en-GB, fr, fr-CA, de-CH, es, zh-Hans."),
+]
+TRANSLATIONS = "translations"
+"""The field, on every item that holds text, that maps an edition's language to that text translated."""
 
 
 def _iso(value: Any) -> Any:
@@ -85,6 +93,11 @@ When = Annotated[
 ]
 
 
+def N_(message: str) -> str:
+    """Marks an interface message for extraction into the catalogues (builder/i18n); translated where shown."""
+    return message
+
+
 class Model(BaseModel):
     kind_name: ClassVar[str] = "item"
     """How problems name an item of this type."""
@@ -111,28 +124,28 @@ class Status(StrEnum):
 
 STATUS_TEXT: dict[Status, tuple[str, str]] = {
     Status.CONFIRMED: (
-        "Confirmed",
-        "Seen in the primary document, or reported by at least two independent sources.",
+        N_("Confirmed"),
+        N_("Seen in the primary document, or reported by at least two independent sources."),
     ),
     Status.SINGLE_SOURCE: (
-        "Single source",
-        "Only one source reports it; nothing independent has been found.",
+        N_("Single source"),
+        N_("Only one source reports it; nothing independent has been found."),
     ),
     Status.SECONDARY_ONLY: (
-        "Secondary only",
-        "Reported by reputable secondary sources; the primary document was not read.",
+        N_("Secondary only"),
+        N_("Reported by reputable secondary sources; the primary document was not read."),
     ),
     Status.REPORTED_DENIED: (
-        "Reported, denied",
-        "Reported by sources and denied by the party concerned; both sides are cited.",
+        N_("Reported, denied"),
+        N_("Reported by sources and denied by the party concerned; both sides are cited."),
     ),
     Status.DISPUTED: (
-        "Disputed",
-        "Sources disagree; their figures or accounts are shown side by side.",
+        N_("Disputed"),
+        N_("Sources disagree; their figures or accounts are shown side by side."),
     ),
     Status.CORRECTED: (
-        "Corrected",
-        "A widely repeated version is wrong; this is the corrected claim.",
+        N_("Corrected"),
+        N_("A widely repeated version is wrong; this is the corrected claim."),
     ),
 }
 
@@ -158,21 +171,21 @@ class SourceKind(StrEnum):
 
 
 KIND_LABELS: dict[SourceKind, str] = {
-    SourceKind.GOVERNMENT: "Government",
-    SourceKind.STATE_MEDIA: "State media",
-    SourceKind.INTERNATIONAL: "International organisation",
-    SourceKind.WIRE: "Wire service",
-    SourceKind.NEWSPAPER: "Newspaper",
-    SourceKind.BROADCASTER: "Broadcaster",
-    SourceKind.MAGAZINE: "Magazine",
-    SourceKind.THINK_TANK: "Think tank",
-    SourceKind.LAW_FIRM: "Law firm",
-    SourceKind.TRADE_PRESS: "Trade press",
-    SourceKind.INDUSTRY: "Industry",
-    SourceKind.COMPANY: "Company",
-    SourceKind.DATA: "Data",
-    SourceKind.ACADEMIC: "Academic",
-    SourceKind.AGGREGATOR: "Aggregator (coverage only)",
+    SourceKind.GOVERNMENT: N_("Government"),
+    SourceKind.STATE_MEDIA: N_("State media"),
+    SourceKind.INTERNATIONAL: N_("International organisation"),
+    SourceKind.WIRE: N_("Wire service"),
+    SourceKind.NEWSPAPER: N_("Newspaper"),
+    SourceKind.BROADCASTER: N_("Broadcaster"),
+    SourceKind.MAGAZINE: N_("Magazine"),
+    SourceKind.THINK_TANK: N_("Think tank"),
+    SourceKind.LAW_FIRM: N_("Law firm"),
+    SourceKind.TRADE_PRESS: N_("Trade press"),
+    SourceKind.INDUSTRY: N_("Industry"),
+    SourceKind.COMPANY: N_("Company"),
+    SourceKind.DATA: N_("Data"),
+    SourceKind.ACADEMIC: N_("Academic"),
+    SourceKind.AGGREGATOR: N_("Aggregator (coverage only)"),
 }
 
 
@@ -210,8 +223,9 @@ class Source(Model):
     """What kind of publisher this is. 'aggregator' sources may be listed, never cited as evidence."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     """Country of origin as an ISO 3166 two-letter code (US, CN, GB ...); omit for international bodies."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
-    """Language of the text consulted (BCP 47 code, e.g. en, zh, fr)."""
+    language: Language = "en"
+    """Language of the text consulted (BCP 47 code, e.g. en, zh-Hans, fr): quotations from it are marked
+    so on the page."""
     note: Markdown | None = None
     """Anything a reader should know about this source (shown on the Sources page)."""
 
@@ -222,7 +236,11 @@ class Citation(Model):
     source: Ref
     """The id of the source cited."""
     quote: Text | None = None
-    """An exact, short quotation from the source supporting the claim."""
+    """An exact, short quotation from the source supporting the claim, verbatim in the source's language."""
+    translation: Text | None = None
+    """The quotation translated into the site's language, where the source's language is another; shown
+    under the original, labelled as a translation. An edition in the source's own language shows only
+    the original."""
     speaker: Ref | None = None
     """Who said the quoted words: the id of a person or organisation."""
     role: Text | None = None
@@ -242,6 +260,15 @@ class Figure(Citation):
     """The value with its unit, e.g. '69%' or '1,200 t'."""
     year: Annotated[int, Field(ge=1800, le=2100)] | None = None
     """The year the value refers to."""
+
+
+class FactText(Model):
+    """A fact's text in an edition's language."""
+
+    title: Text | None = None
+    statement: Markdown | None = None
+    note: Markdown | None = None
+    ends_note: Text | None = None
 
 
 class Fact(Model):
@@ -275,6 +302,16 @@ class Fact(Model):
     change_note: Text | None = None
     """A note on the latest change, shown with it on the What changed page and in the feed. Start it with
     'Correction:' when the change fixes an error of ours: it is then listed under Our corrections."""
+    translations: dict[Language, FactText] = {}
+    """This fact's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class QuestionText(Model):
+    """A question's text in an edition's language."""
+
+    question: Text | None = None
+    short_answer: Markdown | None = None
+    answer: Markdown | None = None
 
 
 class Question(Model):
@@ -301,6 +338,16 @@ class Question(Model):
     change_note: Text | None = None
     """A note on the latest change, shown with it on the What changed page and in the feed. Start it with
     'Correction:' when the change fixes an error of ours: it is then listed under Our corrections."""
+    translations: dict[Language, QuestionText] = {}
+    """This question's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class EventText(Model):
+    """An event's text in an edition's language."""
+
+    title: Text | None = None
+    summary: Markdown | None = None
+    date_label: Text | None = None
 
 
 class Event(Model):
@@ -322,6 +369,8 @@ class Event(Model):
     """Topic ids from site.yaml."""
     facts: list[Ref] = []
     """Facts that tell more about the event."""
+    translations: dict[Language, EventText] = {}
+    """This event's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
 
 class ElementCategory(StrEnum):
@@ -351,6 +400,14 @@ class ElementControl(Model):
     note: Text | None = None
 
 
+class ElementText(Model):
+    """An element's text in an edition's language."""
+
+    name: Text | None = None
+    uses: Markdown | None = None
+    note: Markdown | None = None
+
+
 class Element(Model):
     """A chemical element of the group the explainer covers."""
 
@@ -368,11 +425,21 @@ class Element(Model):
     citations: Annotated[list[Citation], Field(min_length=1)]
     """Sources for the classification, uses and controls."""
     note: Markdown | None = None
+    translations: dict[Language, ElementText] = {}
+    """This element's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
 
 class EntityKind(StrEnum):
     PERSON = "person"
     ORGANISATION = "organisation"
+
+
+class PersonText(Model):
+    """A person's or organisation's text in an edition's language."""
+
+    name: Text | None = None
+    role: Text | None = None
+    description: Markdown | None = None
 
 
 class Person(Model):
@@ -389,6 +456,8 @@ class Person(Model):
     """A sentence on who they are; cite with [@source-id]."""
     citations: Annotated[list[Citation], Field(min_length=1)]
     """Sources for the name and role."""
+    translations: dict[Language, PersonText] = {}
+    """This person's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
 
 class Column(Model):
@@ -409,6 +478,14 @@ class Row(Model):
     total: bool = False
     """True for a row that totals the others (e.g. the world): it is in the table, and stated under the chart
     rather than drawn as a bar that would dwarf the rest."""
+
+
+class DatasetText(Model):
+    """A dataset's text in an edition's language."""
+
+    title: Text | None = None
+    description: Markdown | None = None
+    note: Markdown | None = None
 
 
 class Dataset(Model):
@@ -434,6 +511,16 @@ class Dataset(Model):
     """'bar' draws each column as a bar chart; 'none' shows only the table."""
     note: Markdown | None = None
     """Anything a reader should know about the numbers (shown under the table)."""
+    translations: dict[Language, DatasetText] = {}
+    """This dataset's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class CorrectionText(Model):
+    """A correction's text in an edition's language."""
+
+    claim: Text | None = None
+    appeared_in: Text | None = None
+    correction: Markdown | None = None
 
 
 class Correction(Model):
@@ -451,6 +538,15 @@ class Correction(Model):
     """The evidence."""
     date: dt.date
     """When the correction was written."""
+    translations: dict[Language, CorrectionText] = {}
+    """This correction's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class TopicText(Model):
+    """A topic's text in an edition's language."""
+
+    label: Text | None = None
+    description: Markdown | None = None
 
 
 class Topic(Model):
@@ -458,6 +554,16 @@ class Topic(Model):
     label: Text
     """The heading of the topic's page of facts."""
     description: Markdown | None = None
+    translations: dict[Language, TopicText] = {}
+    """This topic's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class StoryText(Model):
+    """The story's text in an edition's language."""
+
+    headline: Text | None = None
+    standfirst: Markdown | None = None
+    what_happened: Markdown | None = None
 
 
 class Story(Model):
@@ -479,52 +585,89 @@ class Story(Model):
     coverage: bool = True
     """Show the tables counting the sources behind the story by kind and by country (a table only where the
     sources give what it counts: the country table needs sources with a country)."""
+    translations: dict[Language, StoryText] = {}
+    """This story's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+NAV_LABELS: dict[str, str] = {
+    "home": N_("Story"),
+    "questions": N_("Questions"),
+    "facts": N_("Facts"),
+    "timeline": N_("Timeline"),
+    "elements": N_("Elements"),
+    "people": N_("People and organisations"),
+    "data": N_("Data"),
+    "downloads": N_("Download the data"),
+    "sources": N_("Sources"),
+    "corrections": N_("Errors in coverage"),
+    "changes": N_("What changed"),
+    "review": N_("Awaiting review"),
+    "method": N_("How we check facts"),
+    "about": N_("About"),
+}
+"""Each navigation label's default, the interface's own word (site.yaml `labels` may set any of them)."""
 
 
 class Labels(Model):
-    """Navigation labels; every one has a plain English default."""
+    """Navigation labels. Each one left out is the interface's own word in the site's language (from the
+    message catalogues: 'Story', 'Questions'... in English)."""
 
-    home: Text = "Story"
-    questions: Text = "Questions"
-    facts: Text = "Facts"
-    timeline: Text = "Timeline"
-    elements: Text = "Elements"
-    people: Text = "People and organisations"
-    data: Text = "Data"
-    downloads: Text = "Download the data"
-    sources: Text = "Sources"
-    corrections: Text = "Errors in coverage"
-    changes: Text = "What changed"
-    review: Text = "Awaiting review"
-    method: Text = "How we check facts"
-    about: Text = "About"
+    home: Text | None = None
+    questions: Text | None = None
+    facts: Text | None = None
+    timeline: Text | None = None
+    elements: Text | None = None
+    people: Text | None = None
+    data: Text | None = None
+    downloads: Text | None = None
+    sources: Text | None = None
+    corrections: Text | None = None
+    changes: Text | None = None
+    review: Text | None = None
+    method: Text | None = None
+    about: Text | None = None
 
 
 class CategoryLabels(Model):
-    """What each element category is called on the elements page (the legend shows it with a capital)."""
+    """What each element category is called on the elements page (the legend shows it with a capital);
+    each one left out is the catalogue's word in the site's language ('light', 'heavy', 'neither')."""
 
-    light: Text = "light"
-    heavy: Text = "heavy"
-    neither: Text = "neither"
+    light: Text | None = None
+    heavy: Text | None = None
+    neither: Text | None = None
 
 
 class ElementSettings(Model):
     """The elements page: its title and introduction, and every word of its grid that depends on the topic."""
 
-    title: Text = "Elements"
-    """The page's title and navigation entry."""
+    title: Text | None = None
+    """The page's title and navigation entry (default: the navigation label `elements`)."""
     intro: Markdown | None = None
     """A paragraph or two at the top of the page."""
     convention: Markdown | None = None
     """The convention that splits the elements into categories, with a citation."""
     categories: CategoryLabels = CategoryLabels()
     """The names of the categories light, heavy and neither, e.g. 'light metals'."""
-    control: Text = "Control"
-    """What the controls of an element are, as the label of each control's line, e.g. 'Export control'."""
-    no_control: Text = "No control in the content."
-    """The line shown for an element without controls."""
-    controlled: Text = "Red border: under a control in the content (in force or suspended)"
-    """The legend of the red border drawn round an element under a control in force or suspended."""
+    control: Text | None = None
+    """What the controls of an element are, as the label of each control's line, e.g. 'Export control'
+    (default: the catalogue's 'Control' in the site's language)."""
+    no_control: Text | None = None
+    """The line shown for an element without controls (default: 'No control in the content.')."""
+    controlled: Text | None = None
+    """The legend of the red border drawn round an element under a control in force or suspended (default:
+    'Red border: under a control in the content (in force or suspended)')."""
+
+
+class ElementSettingsText(Model):
+    """The elements page's text in an edition's language."""
+
+    title: Text | None = None
+    intro: Markdown | None = None
+    convention: Markdown | None = None
+    categories: CategoryLabels | None = None
+    control: Text | None = None
+    no_control: Text | None = None
+    controlled: Text | None = None
 
 
 class DataLicence(Model):
@@ -545,13 +688,28 @@ class Contact(Model):
     """A web address (http or https) or an e-mail address written mailto:name@example.org."""
 
 
+class SiteText(Model):
+    """The site's own text in an edition's language."""
+
+    title: Text | None = None
+    description: Text | None = None
+    labels: Labels | None = None
+    """Navigation labels in this edition's language; each one left out is the interface's own word."""
+    elements: ElementSettingsText | None = None
+
+
 class Site(Model):
     """Settings for the whole site: content/site.yaml."""
 
     title: Text
     description: Text
     """One or two sentences: the site's meta description."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    language: Language = "en"
+    """The site's language (BCP 47): its interface, dates and numbers. Any region or script variant of a
+    language with a message catalogue works (en-GB, fr-CA, de-CH, zh-Hans...); see the editor guide."""
+    editions: list[Language] = []
+    """Further languages the explainer is published in, each under its own path (e.g. zh-Hans/), with
+    text from the `translations` of each item; an item not translated shows in `language`, with a notice."""
     url: Url | None = None
     """Where the site is published."""
     publisher: Text
@@ -574,10 +732,12 @@ class Site(Model):
     states none."""
     contact: Contact | None = None
     """How readers reach the publisher (a link in every page's footer)."""
+    translations: dict[Language, SiteText] = {}
+    """The site's title, description and navigation labels in each edition's language."""
 
 
 def markdown_fields(cls: type[BaseModel]) -> frozenset[tuple[str, ...]]:
-    """Where the fields of `cls` that hold editor Markdown are ('*' stands for any list index)."""
+    """Where the fields of `cls` that hold editor Markdown are ('*' stands for any list index or mapping key)."""
     found: set[tuple[str, ...]] = set()
     for name, info in cls.model_fields.items():
         if _is_markdown(info.json_schema_extra) or any(
@@ -598,10 +758,11 @@ def _is_markdown(extra: Any) -> bool:
 
 
 def _nested_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
-    """The model inside an annotation (Model, Model | None, list[Model]), and whether it is a list."""
+    """The model inside an annotation (Model, Model | None, list[Model], dict[str, Model]), and whether it is
+    a list or mapping (whose indexes or keys a path writes as '*')."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation, False
-    listed = get_origin(annotation) is list
+    listed = get_origin(annotation) in (list, dict)
     for arg in get_args(annotation):
         inner, inner_listed = _nested_model(arg)
         if inner is not None:

@@ -24,7 +24,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -43,6 +43,8 @@ from .build import (
 )
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Store
+from .editions import edition
+from .render import Rendered
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -66,6 +68,10 @@ class ExplainerConfig(base.Config):
     history = c.Type(bool, default=True)
     """Date facts and answers, and list what changed, from the content folder's git history."""
 
+    edition = c.Optional(c.Type(str))
+    """Build this edition (one of site.yaml `editions`) instead of the site's own language; `explainer build`
+    builds each edition into <site>/<language>/ this way."""
+
     search = c.Type(bool, default=True)
     """Material's search dialog answers from a Pagefind index built from the content (builder/search.py) instead
     of the theme's search plugin indexing every finished page; needs the theme's `search` plugin listed."""
@@ -83,6 +89,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Preview only: page path -> (what it was converted from, the results of converting it)."""
         self.content_dir = Path("content")
         self._prepared = self.preparer.last
+        self._rendered: Rendered | None = None
+        """The pages this build makes: the site's own language, or the edition of the configuration."""
         self.indexer = search.Indexer()
         """Writes the search index; keeps the last one for rebuilds whose content did not change."""
         self.search_worker: str | None = None
@@ -98,6 +106,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             folder = Path(config.config_file_path).resolve().parent / folder
         return folder
 
+    @event_priority(100)  # before the search plugin reads the theme's language for its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
             raise PluginError("the explainer plugin needs use_directory_urls: true (its pages link to folders)")
@@ -115,13 +124,23 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             raise PluginError(f"{self.content_dir}: content has errors:\n" + prepared.report())
         self._prepared = prepared
         site = prepared.checked.content.site
+        rendered = prepared.rendered
+        if self.config.edition:
+            if self.config.edition not in prepared.editions:
+                raise PluginError(f"explainer: edition '{self.config.edition}' is not in site.yaml editions")
+            rendered = prepared.editions[self.config.edition]
+        self._rendered = rendered
         if self.config.site_settings:
-            config.site_name = site.title
-            config.site_description = site.description
+            config.site_name = rendered.site_name or site.title
+            config.site_description = rendered.site_description or site.description
             if site.url and not config.site_url:
                 config.site_url = site.url
-            config.theme["language"] = site.language
-            config.extra["explainer"] = theme_extra(site)
+            if self.config.edition and config.site_url:  # the edition's pages live under <language>/
+                config.site_url = config.site_url.rstrip("/") + f"/{self.config.edition}/"
+            config.theme["language"] = rendered.theme_language
+            config.extra["explainer"] = {**rendered.theme_extra, **theme_extra(site)}
+            if rendered.alternates:
+                config.extra["alternate"] = rendered.alternates
         if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0
@@ -144,21 +163,21 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if self.config.nav:
-            config.nav = site_nav(prepared.rendered.nav, site.labels.about, own_files(self.content_dir))
+            config.nav = site_nav(rendered.nav, rendered.about, own_files(self.content_dir))
         set_build_date(site.updated)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        prepared = self._prepared
-        assert prepared is not None and prepared.rendered is not None
+        rendered = self._rendered
+        assert rendered is not None
         docs = Path(config.docs_dir)
-        for path, markdown in sorted(prepared.rendered.pages.items()):
+        for path, markdown in sorted(rendered.pages.items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{docs.name}/{path} is a hand-written page where the builder generates one; rename or move it"
                 )
             files.append(File.generated(config, path, content=markdown))
-        for path, text in sorted(prepared.rendered.assets.items()):
+        for path, text in sorted(rendered.assets.items()):
             files.append(File.generated(config, path, content=text))
         for path, source in own_files(self.content_dir).items():
             if files.get_file_from_path(path) is not None:
@@ -175,11 +194,14 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         prepared = self._prepared
-        if self.search_worker is None or prepared is None or prepared.rendered is None:
+        rendered = self._rendered
+        if self.search_worker is None or prepared is None or rendered is None:
             return
         assert prepared.checked.content is not None
         content = prepared.checked.content
-        found = search.records(content, prepared.rendered.pages, own_files(self.content_dir))
+        if self.config.edition:  # the edition's own index, of its text, in its language
+            content = edition(content, self.config.edition).content
+        found = search.records(content, rendered.pages, own_files(self.content_dir))
         try:
             self.indexer.write(found, content.site.language, Path(config.site_dir))
         except search.SearchIndexFailed as exc:

@@ -77,7 +77,7 @@ def test_the_elements_grid_takes_its_words_from_the_content() -> None:
     default = render(checked.content).pages["elements.md"]
     assert 'element-controlled">Red border: under a control in the content &#40;in force or suspended&#41;' in default
     assert "- Control: [Metals flow again]" in default
-    assert "**heavy**" in default
+    assert "<strong>heavy</strong>" in default
 
     settings = ElementSettings(
         title="Test elements",
@@ -91,7 +91,7 @@ def test_the_elements_grid_takes_its_words_from_the_content() -> None:
     assert '<span class="element-key element-light">Light metal</span>' in page
     assert '<span class="element-key element-heavy">Heavy metal</span>' in page
     assert 'element-controlled">Red border: under a sanction</span>' in page
-    assert "**heavy metal**" in page
+    assert "<strong>heavy metal</strong>" in page
     assert "- Sanction: [Metals flow again]" in page
     assert "Control:" not in page
 

@@ -150,7 +150,7 @@ def test_spelling_variants_go_both_ways_in_english_only() -> None:
 
 def test_the_built_site_has_the_chunked_index_and_no_theme_index(site: Path) -> None:
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    assert list(entry["languages"]) == ["en"]
+    assert list(entry["languages"]) == ["en-gb"]  # the fixture explainer is in en-GB
     assert len(list((site / "pagefind" / "fragment").iterdir())) == len(_records(FIXTURE))
     # Material's page script fetches this on every page: it stays a few dozen bytes, whatever the content.
     stub = json.loads((site / "search" / "search_index.json").read_text())
@@ -331,7 +331,7 @@ def _explainer(root: Path, language: str, facts: str) -> Path:
     content = root / "content"
     shutil.copytree(FIXTURE, content)
     site = content / "site.yaml"
-    site.write_text(site.read_text().replace("language: en", f"language: {language}"))
+    site.write_text(site.read_text().replace("language: en-GB", f"language: {language}"))
     write(content / "facts" / f"{language}.yaml", facts)
     out = root / "site"
     result = run("build", "--content", str(content), "--site-dir", str(out), "--today", "2025-06-01")

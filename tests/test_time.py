@@ -72,7 +72,7 @@ def test_the_review_page_is_in_the_navigation_only_when_a_claim_awaits_review(co
 
 def test_a_control_suspended_until_a_past_date_says_so(content: Path) -> None:
     page = rendered(content, "2025-07-01").pages["elements.md"]
-    assert "**suspended** until 1 May 2025 (date passed; current status unconfirmed)." in page
+    assert "<strong>suspended</strong> until 1 May 2025 &#40;date passed; current status unconfirmed&#41;." in page
     assert "until 10 November 2026." in page  # dysprosium's suspension has not ended yet
 
 
