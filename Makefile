@@ -10,7 +10,7 @@ SITE ?= site
 ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve screenshots clean
+.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve bench-startup screenshots clean
 
 PIP := $(PY) -m pip --disable-pip-version-check
 LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
@@ -74,6 +74,9 @@ bench: $(STAMP) ## time the builder's own stage as facts grow (a benchmark, not 
 
 bench-serve: $(STAMP) ## save-to-rebuilt-page time of the live preview on a copy of the real content
 	$(PY) -m tests.bench_serve
+
+bench-startup: $(STAMP) ## start-up of the command line and time of `check` (minimum of 9 fresh runs)
+	$(PY) -m tests.bench_startup
 
 golden: $(STAMP) ## regenerate the golden files in tests/cases/ (problems, rendered Markdown, command output)
 	$(PY) -m tests.golden

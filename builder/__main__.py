@@ -9,12 +9,10 @@ import sys
 from pathlib import Path
 
 from .problems import Level, count, format_problems, has_errors
-from .review import STALE_CODES, format_findings, review
-from .scaffold import KINDS, new_item
-from .schema import SchemaOutError, write_schemas
-from .settings import DEFAULT_CONFIG, ENGINES
-from .stats import stats
-from .validate import check
+from .settings import DEFAULT_CONFIG, ENGINES, SCAFFOLD_KINDS
+
+# Each command imports what it needs when it runs: the content model (pydantic) costs most of
+# `check`'s start-up, and the build pipeline (MkDocs, Jinja2, Babel, matplotlib) far more.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -110,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     stats_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
     new_cmd = command("new", "Append a skeleton item with empty required fields to a content file.")
-    new_cmd.add_argument("kind", choices=tuple(KINDS), metavar="KIND", help=f"one of {', '.join(KINDS)}")
+    new_cmd.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of {', '.join(SCAFFOLD_KINDS)}")
     new_cmd.add_argument("id", metavar="ID", help="the new item's id: lower-case words joined by hyphens")
     new_cmd.add_argument(
         "--file", default=None, metavar="NAME", help="file in the kind's folder (default: the first alphabetically)"
@@ -147,12 +145,16 @@ def config_file(given: Path | None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "check":
+    if args.command in ("check", "stats", "review"):
+        from .validate import check
+
         checked = check(args.content)
+    if args.command == "check":
         print(format_problems(checked.problems, checked.files, args.format))
         return EXIT_PROBLEMS if has_errors(checked.problems) else EXIT_OK
     if args.command == "stats":
-        checked = check(args.content)
+        from .stats import stats
+
         if checked.content is None:
             print(format_problems(checked.problems, checked.files), file=sys.stderr)
             return EXIT_PROBLEMS
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(f"{key.replace('_', ' '):<{width}}  {value}" for key, value in counts.items()))
         return EXIT_OK
     if args.command == "schema":
+        from .schema import SchemaOutError, write_schemas
+
         try:
             written = write_schemas(args.out)
         except SchemaOutError as exc:
@@ -173,11 +177,14 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         return EXIT_OK
     if args.command == "new":
+        from .scaffold import new_item
+
         result = new_item(args.content, args.kind, args.id, args.file)
         print(result.message, file=sys.stdout if result.ok else sys.stderr)
         return EXIT_OK if result.ok else EXIT_PROBLEMS
     if args.command == "review":
-        checked = check(args.content)
+        from .review import STALE_CODES, format_findings, review
+
         copies = args.copies if args.copies is not None else args.content.parent / "copies"
         findings = review(checked, args.today or dt.date.today(), copies)
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))

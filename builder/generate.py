@@ -66,7 +66,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
     for key in ("validation", "extra", "copyright"):
         if key in settings:
             config[key] = settings[key]
-    config["nav"] = site_nav(prepared.rendered.nav, site.labels.about, pages)
+    config["nav"] = site_nav(prepared.rendered.nav, prepared.rendered.about, pages)
     return config
 
 

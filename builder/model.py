@@ -47,6 +47,14 @@ Markdown = Annotated[
 ]
 """Editor Markdown: no raw HTML, no attribute syntax; links to http(s) addresses or this site."""
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
+Language = Annotated[
+    str,
+    StringConstraints(pattern=LANGUAGE_PATTERN, max_length=35),
+    Field(description="A BCP 47 language code, e.g. en, en-GB, fr, fr-CA, de-CH, es, zh-Hans."),
+]
+TRANSLATIONS = "translations"
+"""The field, on every item that holds text, that maps an edition's language to that text translated."""
 
 
 def _iso(value: Any) -> Any:
@@ -94,6 +102,7 @@ class Model(BaseModel):
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
         validate_default=False,
+        defer_build=True,
     )
 
 
@@ -209,8 +218,9 @@ class Source(Model):
     """What kind of publisher this is. 'aggregator' sources may be listed, never cited as evidence."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     """Country of origin as an ISO 3166 two-letter code (US, CN, GB ...); omit for international bodies."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
-    """Language of the text consulted (BCP 47 code, e.g. en, zh, fr)."""
+    language: Language = "en"
+    """Language of the text consulted (BCP 47 code, e.g. en, zh-Hans, fr): quotations from it are marked
+    so on the page."""
     note: Markdown | None = None
     """Anything a reader should know about this source (shown on the Sources page)."""
 
@@ -221,7 +231,11 @@ class Citation(Model):
     source: Ref
     """The id of the source cited."""
     quote: Text | None = None
-    """An exact, short quotation from the source supporting the claim."""
+    """An exact, short quotation from the source supporting the claim, verbatim in the source's language."""
+    translation: Text | None = None
+    """The quotation translated into the site's language, where the source's language is another; shown
+    under the original, labelled as a translation. An edition in the source's own language shows only
+    the original."""
     speaker: Ref | None = None
     """Who said the quoted words: the id of a person or organisation."""
     role: Text | None = None
@@ -241,6 +255,15 @@ class Figure(Citation):
     """The value with its unit, e.g. '69%' or '270,000 t REO'."""
     year: Annotated[int, Field(ge=1800, le=2100)] | None = None
     """The year the value refers to."""
+
+
+class FactText(Model):
+    """A fact's text in an edition's language."""
+
+    title: Text | None = None
+    statement: Markdown | None = None
+    note: Markdown | None = None
+    ends_note: Text | None = None
 
 
 class Fact(Model):
@@ -274,6 +297,16 @@ class Fact(Model):
     change_note: Text | None = None
     """A note on the latest change, shown with it on the What changed page and in the feed. Start it with
     'Correction:' when the change fixes an error of ours: it is then listed under Our corrections."""
+    translations: dict[Language, FactText] = {}
+    """This fact's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class QuestionText(Model):
+    """A question's text in an edition's language."""
+
+    question: Text | None = None
+    short_answer: Markdown | None = None
+    answer: Markdown | None = None
 
 
 class Question(Model):
@@ -300,6 +333,16 @@ class Question(Model):
     change_note: Text | None = None
     """A note on the latest change, shown with it on the What changed page and in the feed. Start it with
     'Correction:' when the change fixes an error of ours: it is then listed under Our corrections."""
+    translations: dict[Language, QuestionText] = {}
+    """This question's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class EventText(Model):
+    """An event's text in an edition's language."""
+
+    title: Text | None = None
+    summary: Markdown | None = None
+    date_label: Text | None = None
 
 
 class Event(Model):
@@ -321,6 +364,8 @@ class Event(Model):
     """Topic ids from site.yaml."""
     facts: list[Ref] = []
     """Facts that tell more about the event."""
+    translations: dict[Language, EventText] = {}
+    """This event's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
 
 class ElementCategory(StrEnum):
@@ -349,6 +394,14 @@ class ElementControl(Model):
     note: Text | None = None
 
 
+class ElementText(Model):
+    """An element's text in an edition's language."""
+
+    name: Text | None = None
+    uses: Markdown | None = None
+    note: Markdown | None = None
+
+
 class Element(Model):
     """A chemical element of the group the explainer covers."""
 
@@ -366,11 +419,21 @@ class Element(Model):
     citations: Annotated[list[Citation], Field(min_length=1)]
     """Sources for the classification, uses and controls."""
     note: Markdown | None = None
+    translations: dict[Language, ElementText] = {}
+    """This element's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
 
 class EntityKind(StrEnum):
     PERSON = "person"
     ORGANISATION = "organisation"
+
+
+class PersonText(Model):
+    """A person's or organisation's text in an edition's language."""
+
+    name: Text | None = None
+    role: Text | None = None
+    description: Markdown | None = None
 
 
 class Person(Model):
@@ -387,6 +450,8 @@ class Person(Model):
     """A sentence on who they are; cite with [@source-id]."""
     citations: Annotated[list[Citation], Field(min_length=1)]
     """Sources for the name and role."""
+    translations: dict[Language, PersonText] = {}
+    """This person's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
 
 class Column(Model):
@@ -404,6 +469,14 @@ class Row(Model):
     """One number per column id (null where not known)."""
     note: Text | None = None
     """A remark on the row's numbers, e.g. 'estimate'."""
+
+
+class DatasetText(Model):
+    """A dataset's text in an edition's language."""
+
+    title: Text | None = None
+    description: Markdown | None = None
+    note: Markdown | None = None
 
 
 class Dataset(Model):
@@ -427,6 +500,16 @@ class Dataset(Model):
     """'bar' draws each column as a bar chart; 'none' shows only the table."""
     note: Markdown | None = None
     """Anything a reader should know about the numbers (shown under the table)."""
+    translations: dict[Language, DatasetText] = {}
+    """This dataset's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class CorrectionText(Model):
+    """A correction's text in an edition's language."""
+
+    claim: Text | None = None
+    appeared_in: Text | None = None
+    correction: Markdown | None = None
 
 
 class Correction(Model):
@@ -444,6 +527,15 @@ class Correction(Model):
     """The evidence."""
     date: dt.date
     """When the correction was written."""
+    translations: dict[Language, CorrectionText] = {}
+    """This correction's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class TopicText(Model):
+    """A topic's text in an edition's language."""
+
+    label: Text | None = None
+    description: Markdown | None = None
 
 
 class Topic(Model):
@@ -451,16 +543,26 @@ class Topic(Model):
     label: Text
     """The heading of the topic's page of facts."""
     description: Markdown | None = None
+    translations: dict[Language, TopicText] = {}
+    """This topic's text in each edition's language (see site.yaml editions): the same fields, translated."""
+
+
+class StoryText(Model):
+    """The story's text in an edition's language."""
+
+    headline: Text | None = None
+    standfirst: Markdown | None = None
+    what_happened: Markdown | None = None
 
 
 class Story(Model):
-    """The home page: the story in one screen."""
+    """The home page: the story in one screen. Without a story, the home page lists the facts by topic."""
 
     headline: Text
-    standfirst: Markdown
+    standfirst: Markdown | None = None
     """One or two sentences under the headline."""
-    what_happened: Markdown
-    """What has happened, cited with [@fact-id] or [@source-id]."""
+    what_happened: Markdown | None = None
+    """What has happened, cited with [@fact-id] or [@source-id]; without it, the page has no such section."""
     key_points: list[Ref] = []
     """Fact ids: what is behind the headline."""
     voices: list[Ref] = []
@@ -469,32 +571,47 @@ class Story(Model):
     """Event ids for the 'how we got here' excerpt."""
     questions: list[Ref] = []
     """Question ids for 'go deeper'."""
+    coverage: bool = True
+    """Show the tables counting the sources behind the story by kind and by country (a table only where the
+    sources give what it counts: the country table needs sources with a country)."""
+    translations: dict[Language, StoryText] = {}
+    """This story's text in each edition's language (see site.yaml editions): the same fields, translated."""
 
 
 class Labels(Model):
-    """Navigation labels; every one has a plain English default."""
+    """Navigation labels. Each one left out is the interface's own word in the site's language (from the
+    message catalogues: 'Story', 'Questions'... in English)."""
 
-    home: Text = "Story"
-    questions: Text = "Questions"
-    facts: Text = "Facts"
-    timeline: Text = "Timeline"
-    elements: Text = "Elements"
-    people: Text = "People and organisations"
-    data: Text = "Data"
-    downloads: Text = "Download the data"
-    sources: Text = "Sources"
-    corrections: Text = "Errors in coverage"
-    changes: Text = "What changed"
-    review: Text = "Awaiting review"
-    method: Text = "How we check facts"
-    about: Text = "About"
+    home: Text | None = None
+    questions: Text | None = None
+    facts: Text | None = None
+    timeline: Text | None = None
+    elements: Text | None = None
+    people: Text | None = None
+    data: Text | None = None
+    downloads: Text | None = None
+    sources: Text | None = None
+    corrections: Text | None = None
+    changes: Text | None = None
+    review: Text | None = None
+    method: Text | None = None
+    about: Text | None = None
 
 
 class ElementSettings(Model):
-    title: Text = "Elements"
+    title: Text | None = None
+    """The heading of the elements page (default: the navigation label)."""
     intro: Markdown | None = None
     convention: Markdown
     """The convention that splits light from heavy, with a citation."""
+
+
+class ElementSettingsText(Model):
+    """The elements page's text in an edition's language."""
+
+    title: Text | None = None
+    intro: Markdown | None = None
+    convention: Markdown | None = None
 
 
 class DataLicence(Model):
@@ -506,13 +623,28 @@ class DataLicence(Model):
     """The licence's text (http or https)."""
 
 
+class SiteText(Model):
+    """The site's own text in an edition's language."""
+
+    title: Text | None = None
+    description: Text | None = None
+    labels: Labels | None = None
+    """Navigation labels in this edition's language; each one left out is the interface's own word."""
+    elements: ElementSettingsText | None = None
+
+
 class Site(Model):
     """Settings for the whole site: content/site.yaml."""
 
     title: Text
     description: Text
     """One or two sentences: the site's meta description."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    language: Language = "en"
+    """The site's language (BCP 47): its interface, dates and numbers. Any region or script variant of a
+    language with a message catalogue works (en-GB, fr-CA, de-CH, zh-Hans...); see the editor guide."""
+    editions: list[Language] = []
+    """Further languages the explainer is published in, each under its own path (e.g. zh-Hans/), with
+    text from the `translations` of each item; an item not translated shows in `language`, with a notice."""
     url: Url | None = None
     """Where the site is published."""
     publisher: Text
@@ -520,16 +652,19 @@ class Site(Model):
     updated: dt.date
     """When the content was last revised; also the build's timestamp."""
     topics: Annotated[list[Topic], Field(min_length=1)]
-    story: Story
+    story: Story | None = None
+    """The home page's story; without one, the home page lists the facts by topic."""
     labels: Labels = Labels()
     elements: ElementSettings | None = None
     data_licence: DataLicence | None = None
     """The licence of the downloadable data (facts, sources, datasets...); without one, the downloads say
     that no licence is stated. Quotations in it remain their publishers'."""
+    translations: dict[Language, SiteText] = {}
+    """The site's title, description and navigation labels in each edition's language."""
 
 
 def markdown_fields(cls: type[BaseModel]) -> frozenset[tuple[str, ...]]:
-    """Where the fields of `cls` that hold editor Markdown are ('*' stands for any list index)."""
+    """Where the fields of `cls` that hold editor Markdown are ('*' stands for any list index or mapping key)."""
     found: set[tuple[str, ...]] = set()
     for name, info in cls.model_fields.items():
         if _is_markdown(info.json_schema_extra) or any(
@@ -550,10 +685,11 @@ def _is_markdown(extra: Any) -> bool:
 
 
 def _nested_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
-    """The model inside an annotation (Model, Model | None, list[Model]), and whether it is a list."""
+    """The model inside an annotation (Model, Model | None, list[Model], dict[str, Model]), and whether it is
+    a list or mapping (whose indexes or keys a path writes as '*')."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation, False
-    listed = get_origin(annotation) is list
+    listed = get_origin(annotation) in (list, dict)
     for arg in get_args(annotation):
         inner, inner_listed = _nested_model(arg)
         if inner is not None:
@@ -612,7 +748,7 @@ class Content(Model):
     def prose(self) -> list[str]:
         """Every Markdown text in which [@id] citations may appear."""
         site = self.site
-        texts: list[str | None] = [site.story.what_happened, site.story.standfirst]
+        texts: list[str | None] = [site.story.what_happened, site.story.standfirst] if site.story else []
         texts += [topic.description for topic in site.topics]
         if site.elements:
             texts += [site.elements.intro, site.elements.convention]

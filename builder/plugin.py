@@ -121,7 +121,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if self.config.nav:
-            config.nav = site_nav(prepared.rendered.nav, site.labels.about, own_files(self.content_dir))
+            config.nav = site_nav(prepared.rendered.nav, prepared.rendered.about, own_files(self.content_dir))
         set_build_date(site.updated)
         return config
 

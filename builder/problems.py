@@ -66,6 +66,12 @@ CODES: dict[str, tuple[Level, str]] = {
         "A fact's status disagrees with its sources: single-source citing several, or confirmed on one"
         " secondary source with no note.",
     ),
+    # languages
+    "unsupported-language": (
+        Level.ERROR,
+        "The site's language or an edition has no message catalogue, shipped or in content/messages/.",
+    ),
+    "unknown-edition": (Level.ERROR, "A translation is into a language that is not one of the site's editions."),
     # output limits
     "more-errors": (Level.ERROR, "A file has more problems than are listed; the rest are counted."),
     "more-warnings": (Level.WARNING, "A file has more warnings than are listed; the rest are counted."),

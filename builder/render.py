@@ -24,6 +24,7 @@ from . import jsonld
 from .charts import ChartCache, bar_chart
 from .feed import atom_feed, describe
 from .history import Dates, History
+from .i18n.messages import Messages
 from .markup import Prose, inert, preformatted
 from .model import (
     CITE,
@@ -362,6 +363,8 @@ class Rendered:
     nav: list[Any]
     assets: dict[str, str] = field(default_factory=dict)
     """File path under the docs folder -> text (the charts' SVG)."""
+    about: str = ""
+    """The navigation label of the About section (the explainer's own pages are listed under it)."""
 
 
 CORRECTION_PREFIX = "Correction:"
@@ -452,6 +455,10 @@ def render(
     """
     env = _environment()
     prose = Prose()
+    messages = Messages.of(content.site.language)
+    content = content.model_copy(
+        update={"site": content.site.model_copy(update={"labels": messages.labels(content.site.labels)})}
+    )
     index = Index.of(content)
     site = content.site
     pages: dict[str, str] = {}
@@ -504,14 +511,21 @@ def render(
             also[other].append(fact)
 
     labels, name = site.labels, site.title
-    story = jsonld.article(site, "", site.story.headline, site.description, site.updated.isoformat())
-    page("index.md", "story.md.j2", None, site.description, [story], coverage=_coverage(content))
-    page(
-        "questions/index.md",
-        "questions.md.j2",
-        labels.questions,
-        f"Questions readers ask about {name}, each with a short answer first and a cited answer after it.",
-    )
+    facts_index = "facts/index.md"
+    if site.story:
+        story = jsonld.article(site, "", site.story.headline, site.description, site.updated.isoformat())
+        coverage = _coverage(content) if site.story.coverage else {"origins": [], "countries": []}
+        page("index.md", "story.md.j2", None, site.description, [story], coverage=coverage)
+    else:
+        # Without a story the home page is the facts page: the topics and their facts.
+        facts_index = "index.md"
+    if content.questions:
+        page(
+            "questions/index.md",
+            "questions.md.j2",
+            labels.questions,
+            f"Questions readers ask about {name}, each with a short answer first and a cited answer after it.",
+        )
     for question in content.questions:
         page(
             f"questions/{question.id}.md",
@@ -530,12 +544,14 @@ def render(
             question=question,
             updated=fresh.changed(question.id, question.as_of),
         )
+    home = facts_index == "index.md"
     page(
-        "facts/index.md",
+        facts_index,
         "facts.md.j2",
-        labels.facts,
-        f"Every checked fact in {name}, by topic, with its sources and status.",
+        None if home else labels.facts,
+        site.description if home else f"Every checked fact in {name}, by topic, with its sources and status.",
         by_topic=by_topic,
+        home=home,
     )
     for topic in site.topics:
         page(
@@ -556,7 +572,7 @@ def render(
         page(
             "elements.md",
             "elements.md.j2",
-            site.elements.title if site.elements else labels.elements,
+            (site.elements.title if site.elements else None) or labels.elements,
             f"The elements covered by {name}: classification, uses and export controls.",
             elements=sorted(content.elements, key=lambda e: e.atomic_number),
         )
@@ -630,16 +646,15 @@ def render(
         "downloads.md",
         "downloads.md.j2",
         labels.downloads,
-        f"The facts, sources, questions, events and data of {name} as JSON and CSV, with a data dictionary.",
+        f"The {_joined(_published(content))} of {name} as JSON and CSV, with a data dictionary.",
         tables=listing(assets),
         dictionary=f"{FOLDER}/datapackage.json",
     )
 
-    nav: list[Any] = [
-        {labels.home: "index.md"},
-        {labels.questions: "questions/index.md"},
-        {labels.facts: ["facts/index.md", *({topics[t].label: f"facts/{t}.md"} for t in topics)]},
-    ]
+    nav: list[Any] = [{labels.home: "index.md"}] if site.story else []
+    if "questions/index.md" in pages:
+        nav.append({labels.questions: "questions/index.md"})
+    nav.append({labels.facts: [facts_index, *({topics[t].label: f"facts/{t}.md"} for t in topics)]})
     for label, src in (
         (labels.timeline, "timeline.md"),
         (labels.elements, "elements.md"),
@@ -655,7 +670,7 @@ def render(
         about.insert(1, {labels.review: "review.md"})
     about.append({labels.downloads: "downloads.md"})
     nav.append({labels.about: about})
-    return Rendered(pages, nav, assets)
+    return Rendered(pages, nav, assets, str(labels.about))
 
 
 def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[dict[str, Any]]]]:
@@ -669,6 +684,19 @@ def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[d
     return days
 
 
+def _published(content: Content) -> list[str]:
+    """What the downloads hold, in words: the content types the explainer has."""
+    found = ["facts", "sources"]
+    found += ["questions"] * bool(content.questions) + ["events"] * bool(content.events)
+    found += ["data"] * bool(content.datasets)
+    return found
+
+
+def _joined(words: list[str]) -> str:
+    """'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def country_name(code: str | None) -> str:
     """'CN' -> 'China' (English names from Babel's CLDR data); None -> 'International'."""
     if code is None:
@@ -677,7 +705,9 @@ def country_name(code: str | None) -> str:
 
 
 def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
-    """How many sources stand behind the story: by origin (governments by country), kind and country."""
+    """How many sources stand behind the story: by origin (governments by country), kind and country.
+
+    Each list is empty where there is nothing to count (no evidence sources; no source with a country)."""
     evidence = [s for s in content.sources if s.kind is not SourceKind.AGGREGATOR]
 
     def origin(source: Source) -> str:
@@ -688,7 +718,8 @@ def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
     def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
         return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
+    countries = any(s.country for s in evidence)  # without any, the table would only say "International"
     return {
         "origins": ranked(Counter(origin(s) for s in evidence)),
-        "countries": ranked(Counter(country_name(s.country) for s in evidence)),
+        "countries": ranked(Counter(country_name(s.country) for s in evidence)) if countries else [],
     }

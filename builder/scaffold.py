@@ -29,7 +29,7 @@ KINDS: dict[str, tuple[str, type[Model]]] = {
     "question": ("questions", Question),
     "event": ("events", Event),
 }
-"""What `new` can scaffold: kind -> (content folder, model)."""
+"""What `new` can scaffold: kind -> (content folder, model); the same kinds as settings.SCAFFOLD_KINDS."""
 
 _DATE_HINT = "Write the date as YYYY-MM-DD"
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$")

@@ -18,12 +18,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .i18n.check import check_languages, own_catalogues
 from .load import Document, ParseCache, Path_, load_file
 from .markup import ATTRIBUTE_SYNTAX, Prose
 from .model import (
     CITE,
     CONTENT_TYPES,
     DATE_FIELDS,
+    TRANSLATIONS,
     Content,
     Labels,
     Model,
@@ -246,9 +248,11 @@ def _date_detail(detail: str) -> str:
 def _fields_at(cls: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the (nested) model at loc, for 'did you mean'."""
     current: Any = cls
-    for part in loc:
+    for position, part in enumerate(loc):
         if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
             continue
+        if position and loc[position - 1] == TRANSLATIONS:
+            continue  # a language code, the key of a mapping
         info = current.model_fields.get(part)
         if info is None:
             return []
@@ -409,6 +413,7 @@ def check(content_dir: Path, display_root: Path | None = None, cache: ParseCache
         )
 
     _cross_check(checker, docs, raw_ids, complete)
+    check_languages(checker, docs, own_catalogues(content_dir))
     if complete:
         _status_sources(checker, items)
     checker.problems.extend(_not_listed(checker.omitted))
@@ -632,8 +637,12 @@ def _prose_fields(doc: Document) -> frozenset[tuple[str, ...]]:
 
 
 def _pattern(path: Path_) -> tuple[str, ...]:
-    """A value's path with list indexes as '*', to compare with the model's field paths."""
-    return tuple("*" if isinstance(part, int) else part for part in path)
+    """A value's path with list indexes and translations' language keys as '*', to compare with the model's
+    field paths."""
+    return tuple(
+        "*" if isinstance(part, int) or (index and path[index - 1] == TRANSLATIONS) else part
+        for index, part in enumerate(path)
+    )
 
 
 def _is_site(doc: Document) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from builder.scaffold import KINDS, new_item, skeleton
+from builder.settings import SCAFFOLD_KINDS
 from builder.validate import check
 from tests.conftest import run, write
 
@@ -126,3 +127,8 @@ def test_unknown_kind_is_a_usage_error(content: Path) -> None:
     result = run("new", "person", "someone", "--content", "content", cwd=content.parent)
     assert result.returncode == 2
     assert "invalid choice: 'person'" in result.stderr
+
+
+def test_the_command_line_offers_exactly_the_kinds_new_can_scaffold():
+    # settings.SCAFFOLD_KINDS lets the command line list the kinds without importing the model.
+    assert tuple(KINDS) == SCAFFOLD_KINDS

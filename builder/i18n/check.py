@@ -1,0 +1,94 @@
+"""Checks of languages in content: the site's language and editions, translations' language keys.
+
+Run by validate.check on the raw YAML, so each problem is located at the value or key that causes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..load import Document, Path_
+from ..model import CONTENT_TYPES, TRANSLATIONS
+from . import catalogue_for, gettext_name, shipped
+
+
+class Reporter(Protocol):
+    def add(self, doc: Document, path: Path_, code: str, message: str, key: bool = False) -> None: ...
+
+
+def supported_list(own: set[str]) -> str:
+    return ", ".join(sorted({*shipped(), *(name.replace("_", "-") for name in own)}))
+
+
+def check_languages(checker: Reporter, docs: list[Document], own: set[str]) -> None:
+    """`own`: the languages (gettext names) the explainer brings catalogues for, in content/messages/."""
+    site = next((d for d in docs if d.folder == "" and isinstance(d.data, dict)), None)
+    if site is None:
+        return
+    language = site.data.get("language", "en")
+    if isinstance(language, str) and catalogue_for(language, own) is None:
+        checker.add(site, ("language",), "unsupported-language", _unsupported("language", language, own))
+    raw_editions = site.data.get("editions")
+    editions: list[str] = []
+    for index, edition in enumerate(raw_editions if isinstance(raw_editions, list) else []):
+        if not isinstance(edition, str):
+            continue
+        if catalogue_for(edition, own) is None:
+            checker.add(site, ("editions", index), "unsupported-language", _unsupported("edition", edition, own))
+        if edition == language or edition in editions:
+            what = "the site's own language" if edition == language else "listed twice"
+            checker.add(site, ("editions", index), "bad-value", f"site.yaml: edition '{edition}' is {what}")
+        editions.append(edition)
+    for doc in docs:
+        for path, key, who in _translation_keys(doc):
+            if key in editions:
+                continue
+            if key == language:
+                message = f"{who}: translation into '{key}', the site's own language: write it in the fields themselves"
+            else:
+                listed = ", ".join(editions) if editions else "none"
+                message = f"{who}: translation into '{key}', which is not an edition in site.yaml (editions: {listed})"
+            checker.add(doc, (*path, key), "unknown-edition", message, key=True)
+
+
+def _unsupported(what: str, tag: str, own: set[str]) -> str:
+    return (
+        f"site.yaml: {what} '{tag}' has no message catalogue (supported: {supported_list(own)}); "
+        f"add content/messages/{tag}.po with every message translated to publish in it"
+    )
+
+
+def _translation_keys(doc: Document) -> Iterator[tuple[Path_, str, str]]:
+    """(path of a translations mapping, one of its language keys, who it belongs to) in a file."""
+
+    def walk(value: Any, path: Path_, who: str) -> Iterator[tuple[Path_, str, str]]:
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str):
+                kind = CONTENT_TYPES[doc.folder].kind_name if doc.folder in CONTENT_TYPES else "topic"
+                who = f"{kind} '{value['id']}'"
+            translations = value.get(TRANSLATIONS)
+            if isinstance(translations, dict):
+                for key in translations:
+                    yield (*path, TRANSLATIONS), str(key), who
+            for key, sub in value.items():
+                if key != TRANSLATIONS:
+                    yield from walk(sub, (*path, key), who)
+        elif isinstance(value, list):
+            for index, sub in enumerate(value):
+                yield from walk(sub, (*path, index), who)
+
+    yield from walk(doc.data, (), "site.yaml" if doc.folder == "" else doc.path)
+
+
+MESSAGES = "messages"
+"""The folder of an explainer's own catalogues: content/messages/<lang>.po."""
+
+
+def own_catalogues(content_dir: Path) -> set[str]:
+    """The languages (gettext names) an explainer brings catalogues for."""
+    folder = content_dir / MESSAGES
+    if not folder.is_dir():
+        return set()
+    return {gettext_name(p.stem) for p in folder.glob("*.po") if p.is_file() and not p.is_symlink()}

@@ -1,0 +1,183 @@
+"""One language's messages and formats: gettext through Babel, dates and numbers through CLDR.
+
+`Messages.of(language, content_dir)` merges the shipped catalogue for the language (along its fallback
+chain, en-GB -> en) with the explainer's own content/messages/<lang>.po, compiles it in memory, and offers
+gettext for the templates (Jinja's i18n extension) and Python, and the CLDR formats of the language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+from ..model import Labels
+from . import CATALOGUES, DOMAIN, catalogue_for, chain, gettext_name, parse
+from .check import MESSAGES, own_catalogues
+
+SOURCE_LANGUAGE = "en"
+"""The language of the msgids: the templates are written in it."""
+
+
+def shipped_catalogue(name: str) -> Catalog:
+    """A shipped catalogue by gettext name (en, fr, zh_Hans ...), as Babel reads it."""
+    return _read(CATALOGUES / name / "LC_MESSAGES" / f"{DOMAIN}.po", name)
+
+
+def _read(path: Path, name: str) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=name, domain=DOMAIN)
+
+
+class Messages:
+    """The interface text and formats of one language."""
+
+    def __init__(self, language: str, translations: Translations, catalogue: str) -> None:
+        self.language = language
+        """The site's (or edition's) BCP 47 code, as written in site.yaml."""
+        self.catalogue = catalogue
+        """The catalogue serving it (gettext name: en, fr, zh_Hans...)."""
+        self.translations = translations
+        locale = parse(language) or Locale.parse(catalogue)
+        self.locale = locale
+
+    @classmethod
+    def of(cls, language: str, content_dir: Path | None = None) -> Messages:
+        own: dict[str, Path] = {}
+        if content_dir is not None:
+            own = {
+                name: content_dir / MESSAGES / f"{name.replace('_', '-')}.po" for name in own_catalogues(content_dir)
+            }
+            own = {
+                name: path if path.is_file() else content_dir / MESSAGES / f"{name}.po" for name, path in own.items()
+            }
+        digest = tuple(sorted((name, hashlib.sha256(p.read_bytes()).hexdigest(), str(p)) for name, p in own.items()))
+        return _messages(language, digest)
+
+    # --- gettext -------------------------------------------------------------------------------
+
+    def gettext(self, message: str, **values: object) -> str:
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, count: int, **values: object) -> str:
+        text = self.translations.ngettext(singular, plural, count)
+        return text % {"num": count, **values}
+
+    # --- CLDR formats ---------------------------------------------------------------------------
+
+    def date(self, value: str | dt.date | None) -> str:
+        """A date, or a partial date (2025-06 or 2025), in the language's long form."""
+        if value is None:
+            return ""
+        if isinstance(value, dt.date):
+            return format_date(value, "long", locale=self.locale)
+        parts = [int(p) for p in str(value).split("-")]
+        if len(parts) == 3:
+            return format_date(dt.date(*parts), "long", locale=self.locale)
+        if len(parts) == 2:
+            return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=self.locale)
+        return format_skeleton("y", dt.date(parts[0], 1, 1), locale=self.locale)
+
+    def number(self, value: float | int | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, locale=self.locale)
+
+    def country(self, code: str | None) -> str:
+        """A country's name in this language (ISO 3166 code); None -> the message 'International'."""
+        if code is None:
+            return self.gettext("International")
+        return str(self.locale.territories.get(code, code))
+
+    def language_name(self, tag: str) -> str:
+        found = parse(tag)
+        if found is None:
+            return tag
+        return str(found.get_display_name(self.locale) or tag)
+
+    def join(self, items: Iterable[str]) -> str:
+        """'a, b and c' in this language."""
+        listed = list(items)
+        return format_list(listed, locale=self.locale) if listed else ""
+
+    def labels(self, given: Labels | None, *over: Labels | None) -> Labels:
+        """Navigation labels: those the site sets (later ones first), the rest in this language."""
+        values: dict[str, str] = {}
+        for key, default in NAV_LABELS.items():
+            chosen = [getattr(labels, key) for labels in (*reversed(over), given) if labels is not None]
+            values[key] = next((value for value in chosen if value), None) or self.gettext(default)
+        return Labels(**values)
+
+    def quote(self, text: str) -> str:
+        """Text between this language's quotation marks (a catalogue message: CLDR's delimiters are not in
+        Babel)."""
+        return self.gettext("“%(quote)s”", quote=text)
+
+
+@functools.cache
+def _messages(language: str, own: tuple[tuple[str, str, str], ...]) -> Messages:
+    files = {name: Path(path) for name, _, path in own}
+    name = catalogue_for(language, files) or SOURCE_LANGUAGE
+    merged = Catalog(locale=name, domain=DOMAIN)
+    for step in reversed(chain(language) or [name]):
+        shipped = CATALOGUES / step / "LC_MESSAGES" / f"{DOMAIN}.po"
+        for source in (
+            _read(shipped, step) if shipped.is_file() else None,
+            _read(files[step], step) if step in files else None,
+        ):
+            for message in source or ():
+                if message.id and message.string and not message.fuzzy:
+                    merged[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Messages(language, Translations(buffer, domain=DOMAIN), name)
+
+
+def english() -> Messages:
+    return Messages.of(SOURCE_LANGUAGE)
+
+
+__all__ = ["Messages", "english", "gettext_name", "shipped_catalogue"]
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is translated later (by Messages.gettext)."""
+    return message
+
+
+NAV_LABELS: dict[str, str] = {
+    "home": N_("Story"),
+    "questions": N_("Questions"),
+    "facts": N_("Facts"),
+    "timeline": N_("Timeline"),
+    "elements": N_("Elements"),
+    "people": N_("People and organisations"),
+    "data": N_("Data"),
+    "downloads": N_("Download the data"),
+    "sources": N_("Sources"),
+    "corrections": N_("Errors in coverage"),
+    "changes": N_("What changed"),
+    "review": N_("Awaiting review"),
+    "method": N_("How we check facts"),
+    "about": N_("About"),
+}
+"""Each navigation label's default, the interface's own word (site.yaml `labels` may set any of them)."""
