@@ -14,16 +14,22 @@ import hashlib
 import ipaddress
 import logging
 import os
+import posixpath
 import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+
 from .charts import ChartCache
+from .editions import edition
 from .history import HistoryCache, head_commit, load_history
+from .i18n import parse
+from .i18n.messages import Messages
 from .load import ParseCache
 from .problems import format_problems, has_errors
 from .render import Rendered, render
@@ -84,6 +90,8 @@ def theme_fixes(engine: str) -> Path | None:
 class Prepared:
     checked: Checked
     rendered: Rendered | None
+    editions: dict[str, Rendered] = field(default_factory=dict)
+    """Each edition's pages (site.yaml `editions`), built under the site's folder at <language>/."""
 
     def report(self, fmt: str = "text") -> str:
         return format_problems(self.checked.problems, self.checked.files, fmt)
@@ -106,7 +114,56 @@ def prepare(
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
     past = load_history(content_dir, histories) if history else None
-    return Prepared(checked, render(checked.content, charts, past, today))
+    content = checked.content
+    site = content.site
+    switch = language_switch(site.language, site.editions)
+    messages = Messages.of(site.language, content_dir)
+    rendered = render(content, charts, past, today, messages)
+    rendered.alternates = switch[site.language]
+    editions: dict[str, Rendered] = {}
+    for language in site.editions:
+        shown = edition(content, language)
+        editions[language] = render(
+            shown.content,
+            charts,
+            past,
+            today,
+            Messages.of(language, content_dir),
+            original=site.language,
+            untranslated=frozenset(shown.untranslated),
+        )
+        editions[language].alternates = switch[language]
+    return Prepared(checked, rendered, editions)
+
+
+def language_switch(language: str, editions: list[str]) -> dict[str, list[dict[str, str]]]:
+    """For the site's language and each edition: the language switch's entries (Material's extra.alternate),
+    each a language's name in that language and the path, from the site's root, its pages are under."""
+    if not editions:
+        return {language: []}
+    languages = [language, *editions]
+
+    def name(tag: str) -> str:
+        """The language (and script, not region) in itself: English, français, 中文 (简体)."""
+        locale = parse(tag)
+        if locale is None:
+            return tag
+        return str(Locale(locale.language, script=locale.script).get_display_name(locale) or tag)
+
+    def prefix(tag: str) -> str:
+        return "" if tag == language else f"{tag}/"
+
+    return {
+        here: [
+            {
+                "name": name(tag),
+                "lang": tag,
+                "link": "" if tag == here else posixpath.relpath(prefix(tag) or ".", prefix(here) or ".") + "/",
+            }
+            for tag in languages
+        ]
+        for here in languages
+    }
 
 
 def fingerprint(*folders: Path) -> bytes:
@@ -189,7 +246,9 @@ class BuildFailed(Exception):
     """An engine failed: the message says why."""
 
 
-def plugins_with_content(config_file: Path, content_dir: Path, today: dt.date | None = None) -> dict[str, Any]:
+def plugins_with_content(
+    config_file: Path, content_dir: Path, today: dt.date | None = None, edition: str | None = None
+) -> dict[str, Any]:
     """The configuration's plugins, with the explainer plugin's content folder (and build date) set.
 
     Passed to MkDocs as an override of `plugins:`, so the command line chooses the content folder
@@ -215,6 +274,8 @@ def plugins_with_content(config_file: Path, content_dir: Path, today: dt.date | 
             options = {**(options or {}), "content": str(content_dir.resolve())}
             if today is not None:
                 options["today"] = today.isoformat()
+            if edition is not None:
+                options["edition"] = edition
         result[name] = options or {}
     return result
 
@@ -228,15 +289,19 @@ def _mkdocs_build(
 
     from .plugin import ExplainerPlugin
 
+    editions = list(preparer.last.editions) if preparer.last is not None else []
     try:
-        plugins = plugins_with_content(config_file, content_dir, today)
-        config = load_config(
-            config_file=str(config_file), site_dir=str(staging.resolve()), strict=True, plugins=plugins
-        )
-        explainer = config.plugins[PLUGIN]
-        assert isinstance(explainer, ExplainerPlugin)
-        explainer.preparer = preparer  # what was just validated is built as it is
-        mkdocs_build(config)
+        # The site's own language at the root, then each edition (its own MkDocs build) under <language>/.
+        for edition in [None, *editions]:
+            plugins = plugins_with_content(config_file, content_dir, today, edition)
+            site_dir = staging / edition if edition else staging
+            config = load_config(
+                config_file=str(config_file), site_dir=str(site_dir.resolve()), strict=True, plugins=plugins
+            )
+            explainer = config.plugins[PLUGIN]
+            assert isinstance(explainer, ExplainerPlugin)
+            explainer.preparer = preparer  # what was just validated is built as it is
+            mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
         raise BuildFailed(str(exc)) from exc
 

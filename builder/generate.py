@@ -55,7 +55,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
     if isinstance(settings.get("theme"), str):
         theme = {"name": settings["theme"]}
     theme["custom_dir"] = THEME_DIR
-    theme["language"] = site.language
+    theme["language"] = prepared.rendered.theme_language
     config: dict[str, Any] = {"site_name": site.title, "site_description": site.description}
     if site.url:
         config["site_url"] = site.url
@@ -66,6 +66,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
     for key in ("validation", "extra", "copyright"):
         if key in settings:
             config[key] = settings[key]
+    config["extra"] = {**(config.get("extra") or {}), "explainer": prepared.rendered.theme_extra}
     config["nav"] = site_nav(prepared.rendered.nav, prepared.rendered.about, pages)
     return config
 

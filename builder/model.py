@@ -93,6 +93,11 @@ When = Annotated[
 ]
 
 
+def N_(message: str) -> str:
+    """Marks an interface message for extraction into the catalogues (builder/i18n); translated where shown."""
+    return message
+
+
 class Model(BaseModel):
     kind_name: ClassVar[str] = "item"
     """How problems name an item of this type."""
@@ -119,28 +124,28 @@ class Status(StrEnum):
 
 STATUS_TEXT: dict[Status, tuple[str, str]] = {
     Status.CONFIRMED: (
-        "Confirmed",
-        "Seen in the primary document, or reported by at least two independent sources.",
+        N_("Confirmed"),
+        N_("Seen in the primary document, or reported by at least two independent sources."),
     ),
     Status.SINGLE_SOURCE: (
-        "Single source",
-        "Only one source reports it; nothing independent has been found.",
+        N_("Single source"),
+        N_("Only one source reports it; nothing independent has been found."),
     ),
     Status.SECONDARY_ONLY: (
-        "Secondary only",
-        "Reported by reputable secondary sources; the primary document was not read.",
+        N_("Secondary only"),
+        N_("Reported by reputable secondary sources; the primary document was not read."),
     ),
     Status.REPORTED_DENIED: (
-        "Reported, denied",
-        "Reported by sources and denied by the party concerned; both sides are cited.",
+        N_("Reported, denied"),
+        N_("Reported by sources and denied by the party concerned; both sides are cited."),
     ),
     Status.DISPUTED: (
-        "Disputed",
-        "Sources disagree; their figures or accounts are shown side by side.",
+        N_("Disputed"),
+        N_("Sources disagree; their figures or accounts are shown side by side."),
     ),
     Status.CORRECTED: (
-        "Corrected",
-        "A widely repeated version is wrong; this is the corrected claim.",
+        N_("Corrected"),
+        N_("A widely repeated version is wrong; this is the corrected claim."),
     ),
 }
 
@@ -166,21 +171,21 @@ class SourceKind(StrEnum):
 
 
 KIND_LABELS: dict[SourceKind, str] = {
-    SourceKind.GOVERNMENT: "Government",
-    SourceKind.STATE_MEDIA: "State media",
-    SourceKind.INTERNATIONAL: "International organisation",
-    SourceKind.WIRE: "Wire service",
-    SourceKind.NEWSPAPER: "Newspaper",
-    SourceKind.BROADCASTER: "Broadcaster",
-    SourceKind.MAGAZINE: "Magazine",
-    SourceKind.THINK_TANK: "Think tank",
-    SourceKind.LAW_FIRM: "Law firm",
-    SourceKind.TRADE_PRESS: "Trade press",
-    SourceKind.INDUSTRY: "Industry",
-    SourceKind.COMPANY: "Company",
-    SourceKind.DATA: "Data",
-    SourceKind.ACADEMIC: "Academic",
-    SourceKind.AGGREGATOR: "Aggregator (coverage only)",
+    SourceKind.GOVERNMENT: N_("Government"),
+    SourceKind.STATE_MEDIA: N_("State media"),
+    SourceKind.INTERNATIONAL: N_("International organisation"),
+    SourceKind.WIRE: N_("Wire service"),
+    SourceKind.NEWSPAPER: N_("Newspaper"),
+    SourceKind.BROADCASTER: N_("Broadcaster"),
+    SourceKind.MAGAZINE: N_("Magazine"),
+    SourceKind.THINK_TANK: N_("Think tank"),
+    SourceKind.LAW_FIRM: N_("Law firm"),
+    SourceKind.TRADE_PRESS: N_("Trade press"),
+    SourceKind.INDUSTRY: N_("Industry"),
+    SourceKind.COMPANY: N_("Company"),
+    SourceKind.DATA: N_("Data"),
+    SourceKind.ACADEMIC: N_("Academic"),
+    SourceKind.AGGREGATOR: N_("Aggregator (coverage only)"),
 }
 
 
@@ -188,7 +193,7 @@ class Via(Model):
     """The copy actually consulted, where it differs from the original publication."""
 
     name: Text
-    """Who published the copy, e.g. 'The Star (republishing SCMP)'."""
+    """Who published the copy, e.g. 'The Daily Example (republishing a wire story)'."""
     url: Url | None = None
     """Where the copy was read (http or https)."""
 
@@ -199,7 +204,7 @@ class Source(Model):
     kind_name: ClassVar[str] = "source"
     id: Id
     publisher: Text
-    """The original publisher, e.g. 'U.S. Geological Survey' or 'Reuters'."""
+    """The original publisher, e.g. 'World Health Organization' or 'Reuters'."""
     title: Text
     """The title as published."""
     authors: list[Text] = []
@@ -239,7 +244,7 @@ class Citation(Model):
     speaker: Ref | None = None
     """Who said the quoted words: the id of a person or organisation."""
     role: Text | None = None
-    """The speaker's role as the source gives it, e.g. 'director of the National Economic Council'."""
+    """The speaker's role as the source gives it, e.g. 'chief economist of the central bank'."""
     locator: Text | None = None
     """Where in the source: a page, section, table or paragraph."""
     note: Text | None = None
@@ -250,9 +255,9 @@ class Figure(Citation):
     """One source's value for a figure, shown side by side with the others'."""
 
     label: Text
-    """What is measured, e.g. 'China's share of mine production'."""
+    """What is measured, e.g. 'Share of households with broadband'."""
     value: Text
-    """The value with its unit, e.g. '69%' or '270,000 t REO'."""
+    """The value with its unit, e.g. '69%' or '1,200 t'."""
     year: Annotated[int, Field(ge=1800, le=2100)] | None = None
     """The year the value refers to."""
 
@@ -290,10 +295,10 @@ class Fact(Model):
     note: Markdown | None = None
     """An editor's note shown under the statement (e.g. 'only one source exists')."""
     ends: dt.date | None = None
-    """For a time-bound statement (a suspension, a deadline): the date it is due to end. After it, readers are
+    """For a time-bound statement (an offer, a deadline): the date it is due to end. After it, readers are
     told its status since then is unconfirmed, and the fact awaits review."""
     ends_note: Text | None = None
-    """What ends on that date, in a few words, e.g. 'the suspension runs until 10 November 2026'."""
+    """What ends on that date, in a few words, e.g. 'the offer runs until 30 June 2026'."""
     change_note: Text | None = None
     """A note on the latest change, shown with it on the What changed page and in the feed. Start it with
     'Correction:' when the change fixes an error of ours: it is then listed under Our corrections."""
@@ -353,7 +358,7 @@ class Event(Model):
     date: When
     """When it happened."""
     date_label: Text | None = None
-    """How to show the date where it is approximate, e.g. 'Late 1980s'."""
+    """How to show the date where it is approximate, e.g. 'Late 1990s'."""
     title: Text
     """What happened, in a line."""
     summary: Markdown | None = None
@@ -383,7 +388,8 @@ class ControlStatus(StrEnum):
 
 
 class ElementControl(Model):
-    """An export control that covers this element."""
+    """A control that covers this element (an export control, a sanction, a rule); site.yaml's
+    elements.control names the kind."""
 
     event: Ref
     """The id of the event that imposed the control."""
@@ -415,7 +421,7 @@ class Element(Model):
     uses: Markdown
     """Main uses, in a sentence or two."""
     controls: list[ElementControl] = []
-    """Export controls that cover the element."""
+    """Controls that cover the element (what kind of control, site.yaml's elements.control says)."""
     citations: Annotated[list[Citation], Field(min_length=1)]
     """Sources for the classification, uses and controls."""
     note: Markdown | None = None
@@ -444,7 +450,7 @@ class Person(Model):
     name: Text
     kind: EntityKind = EntityKind.PERSON
     role: Text
-    """The role held when quoted, e.g. 'US Commerce Secretary (June 2025)'."""
+    """The role held when quoted, e.g. 'Minister of Health (March 2024)'."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     description: Markdown | None = None
     """A sentence on who they are; cite with [@source-id]."""
@@ -457,9 +463,9 @@ class Person(Model):
 class Column(Model):
     id: Id
     label: Text
-    """The column's heading, e.g. 'Mine production'."""
+    """The column's heading, e.g. 'Output in 2024'."""
     unit: Text | None = None
-    """The unit of its numbers, e.g. 't REO' or '%'."""
+    """The unit of its numbers, e.g. 't' or '%'."""
 
 
 class Row(Model):
@@ -520,7 +526,7 @@ class Correction(Model):
     claim: Text
     """The wrong claim, in the words it appeared in."""
     appeared_in: Text
-    """Where the claim appeared, e.g. 'an NBC News article of June 2025, as republished'."""
+    """Where the claim appeared, e.g. 'a newspaper article of June 2025, as republished'."""
     correction: Markdown
     """What is correct; cite with [@fact-id] or [@source-id]."""
     citations: Annotated[list[Citation], Field(min_length=1)]
@@ -598,12 +604,34 @@ class Labels(Model):
     about: Text | None = None
 
 
+class CategoryLabels(Model):
+    """What each element category is called on the elements page (the legend shows it with a capital);
+    each one left out is the catalogue's word in the site's language ('light', 'heavy', 'neither')."""
+
+    light: Text | None = None
+    heavy: Text | None = None
+    neither: Text | None = None
+
+
 class ElementSettings(Model):
+    """The elements page: its title and introduction, and every word of its grid that depends on the topic."""
+
     title: Text | None = None
-    """The heading of the elements page (default: the navigation label)."""
+    """The page's title and navigation entry (default: the navigation label `elements`)."""
     intro: Markdown | None = None
-    convention: Markdown
-    """The convention that splits light from heavy, with a citation."""
+    """A paragraph or two at the top of the page."""
+    convention: Markdown | None = None
+    """The convention that splits the elements into categories, with a citation."""
+    categories: CategoryLabels = CategoryLabels()
+    """The names of the categories light, heavy and neither, e.g. 'light metals'."""
+    control: Text | None = None
+    """What the controls of an element are, as the label of each control's line, e.g. 'Export control'
+    (default: the catalogue's 'Control' in the site's language)."""
+    no_control: Text | None = None
+    """The line shown for an element without controls (default: 'No control in the content.')."""
+    controlled: Text | None = None
+    """The legend of the red border drawn round an element under a control in force or suspended (default:
+    'Red border: under a control in the content (in force or suspended)')."""
 
 
 class ElementSettingsText(Model):
@@ -612,6 +640,10 @@ class ElementSettingsText(Model):
     title: Text | None = None
     intro: Markdown | None = None
     convention: Markdown | None = None
+    categories: CategoryLabels | None = None
+    control: Text | None = None
+    no_control: Text | None = None
+    controlled: Text | None = None
 
 
 class DataLicence(Model):

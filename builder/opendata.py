@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .model import (
+    N_,
     STATUS_TEXT,
     Citation,
     Column,
@@ -140,8 +141,8 @@ def tables(content: Content) -> list[Table]:
     return [
         Table(
             "facts",
-            "Facts",
-            "Every checked fact: its statement, status and date, with the ids of the sources it cites.",
+            N_("Facts"),
+            N_("Every checked fact: its statement, status and date, with the ids of the sources it cites."),
             (
                 described(Fact, "id", "string"),
                 described(Fact, "title", "string"),
@@ -175,8 +176,8 @@ def tables(content: Content) -> list[Table]:
         ),
         Table(
             "citations",
-            "Citations",
-            "Each citation of each fact: the source, and the quoted words where there are any.",
+            N_("Citations"),
+            N_("Each citation of each fact: the source, and the quoted words where there are any."),
             (
                 Field("fact", "string", "The id of the fact that cites the source.", lambda r: r[0].id),
                 Field("position", "integer", POSITION.format("citations"), lambda r: r[1]),
@@ -188,8 +189,8 @@ def tables(content: Content) -> list[Table]:
         ),
         Table(
             "figures",
-            "Figures",
-            "Each source's value for a figure, where sources give different values: one row per value.",
+            N_("Figures"),
+            N_("Each source's value for a figure, where sources give different values: one row per value."),
             (
                 Field("fact", "string", "The id of the fact the figure belongs to.", lambda r: r[0].id),
                 Field("position", "integer", POSITION.format("figures"), lambda r: r[1]),
@@ -204,8 +205,8 @@ def tables(content: Content) -> list[Table]:
         ),
         Table(
             "sources",
-            "Sources",
-            "Every source: publisher, title, date and address.",
+            N_("Sources"),
+            N_("Every source: publisher, title, date and address."),
             (
                 described(Source, "id", "string"),
                 described(Source, "publisher", "string"),
@@ -227,8 +228,8 @@ def tables(content: Content) -> list[Table]:
         ),
         Table(
             "questions",
-            "Questions",
-            "Readers' questions with their short and full answers.",
+            N_("Questions"),
+            N_("Readers' questions with their short and full answers."),
             (
                 described(Question, "id", "string"),
                 described(Question, "question", "string"),
@@ -251,8 +252,8 @@ def tables(content: Content) -> list[Table]:
         ),
         Table(
             "events",
-            "Events",
-            "The dated events of the timeline.",
+            N_("Events"),
+            N_("The dated events of the timeline."),
             (
                 described(Event, "id", "string"),
                 described(Event, "date", "string"),
@@ -273,8 +274,8 @@ def tables(content: Content) -> list[Table]:
         ),
         Table(
             "datasets",
-            "Datasets",
-            "The sourced tables behind the charts; their numbers are in dataset_values.",
+            N_("Datasets"),
+            N_("The sourced tables behind the charts; their numbers are in dataset_values."),
             (
                 described(Dataset, "id", "string"),
                 described(Dataset, "title", "string"),
@@ -298,8 +299,8 @@ def tables(content: Content) -> list[Table]:
         ),
         Table(
             "dataset_values",
-            "Dataset values",
-            "Every number of every dataset, one row per value (empty cells of a dataset are left out).",
+            N_("Dataset values"),
+            N_("Every number of every dataset, one row per value (empty cells of a dataset are left out)."),
             (
                 Field("dataset", "string", "The id of the dataset.", lambda v: v[0].id),
                 described(Row, "label", "string", "row", get=lambda v: v[1].label),

@@ -24,7 +24,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -39,6 +39,7 @@ from .build import (
     site_nav,
     theme_fixes,
 )
+from .render import Rendered
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -62,6 +63,10 @@ class ExplainerConfig(base.Config):
     history = c.Type(bool, default=True)
     """Date facts and answers, and list what changed, from the content folder's git history."""
 
+    edition = c.Optional(c.Type(str))
+    """Build this edition (one of site.yaml `editions`) instead of the site's own language; `explainer build`
+    builds each edition into <site>/<language>/ this way."""
+
     poll_interval = c.Type(float, default=0.1)
     """Live preview: how often, in seconds, the watched folders are checked for saved files."""
 
@@ -75,6 +80,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Preview only: page path -> (what it was converted from, the results of converting it)."""
         self.content_dir = Path("content")
         self._prepared = self.preparer.last
+        self._rendered: Rendered | None = None
+        """The pages this build makes: the site's own language, or the edition of the configuration."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -86,6 +93,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             folder = Path(config.config_file_path).resolve().parent / folder
         return folder
 
+    @event_priority(100)  # before the search plugin reads the theme's language for its index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
             raise PluginError("the explainer plugin needs use_directory_urls: true (its pages link to folders)")
@@ -101,12 +109,21 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             raise PluginError(f"{self.content_dir}: content has errors:\n" + prepared.report())
         self._prepared = prepared
         site = prepared.checked.content.site
+        rendered = prepared.rendered
+        if self.config.edition:
+            if self.config.edition not in prepared.editions:
+                raise PluginError(f"explainer: edition '{self.config.edition}' is not in site.yaml editions")
+            rendered = prepared.editions[self.config.edition]
+        self._rendered = rendered
         if self.config.site_settings:
-            config.site_name = site.title
-            config.site_description = site.description
+            config.site_name = rendered.site_name or site.title
+            config.site_description = rendered.site_description or site.description
             if site.url and not config.site_url:
                 config.site_url = site.url
-            config.theme["language"] = site.language
+            config.theme["language"] = rendered.theme_language
+            config.extra["explainer"] = rendered.theme_extra
+            if rendered.alternates:
+                config.extra["alternate"] = rendered.alternates
         if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0
@@ -121,21 +138,21 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if self.config.nav:
-            config.nav = site_nav(prepared.rendered.nav, prepared.rendered.about, own_files(self.content_dir))
+            config.nav = site_nav(rendered.nav, rendered.about, own_files(self.content_dir))
         set_build_date(site.updated)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        prepared = self._prepared
-        assert prepared is not None and prepared.rendered is not None
+        rendered = self._rendered
+        assert rendered is not None
         docs = Path(config.docs_dir)
-        for path, markdown in sorted(prepared.rendered.pages.items()):
+        for path, markdown in sorted(rendered.pages.items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{docs.name}/{path} is a hand-written page where the builder generates one; rename or move it"
                 )
             files.append(File.generated(config, path, content=markdown))
-        for path, text in sorted(prepared.rendered.assets.items()):
+        for path, text in sorted(rendered.assets.items()):
             files.append(File.generated(config, path, content=text))
         for path, source in own_files(self.content_dir).items():
             if files.get_file_from_path(path) is not None:

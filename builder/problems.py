@@ -72,6 +72,16 @@ CODES: dict[str, tuple[Level, str]] = {
         "The site's language or an edition has no message catalogue, shipped or in content/messages/.",
     ),
     "unknown-edition": (Level.ERROR, "A translation is into a language that is not one of the site's editions."),
+    "bad-messages": (
+        Level.ERROR,
+        "A file in content/messages/ is not a readable gettext catalogue named by a language.",
+    ),
+    "unknown-message": (Level.ERROR, "A message in content/messages/ is not one the interface shows."),
+    "bad-message": (Level.ERROR, "A message's translation lacks a placeholder of the original, or adds one."),
+    "missing-message": (
+        Level.ERROR,
+        "A catalogue for a language the builder does not ship lacks some of the interface's messages.",
+    ),
     # output limits
     "more-errors": (Level.ERROR, "A file has more problems than are listed; the rest are counted."),
     "more-warnings": (Level.WARNING, "A file has more warnings than are listed; the rest are counted."),

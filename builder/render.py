@@ -16,22 +16,25 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import jsonld
 from .charts import ChartCache, bar_chart
 from .feed import atom_feed, describe
 from .history import Dates, History
-from .i18n.messages import Messages
+from .i18n import language_key
+from .i18n.messages import Messages, english, theme_settings
 from .markup import Prose, inert, preformatted
 from .model import (
     CITE,
     KIND_LABELS,
+    N_,
     STATUS_TEXT,
     Citation,
     Content,
+    ElementSettings,
     Fact,
     Question,
     Source,
@@ -44,23 +47,11 @@ from .opendata import FOLDER, dataset_csv, downloads, listing, question_path
 TEMPLATES = Path(__file__).parent / "templates"
 CITE_RUN = re.compile(r"(?:[ \t]*" + CITE.pattern + r")+")
 """One or more [@id] citations in a row, with the spaces before them."""
-MONTHS = [
-    *("January", "February", "March", "April", "May", "June"),
-    *("July", "August", "September", "October", "November", "December"),
-]
 
 
 def format_date(value: str | dt.date | None) -> str:
-    """'2025-06-10' -> '10 June 2025'; '2025-06' -> 'June 2025'; '2025' -> '2025'."""
-    if value is None:
-        return ""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) == 3:
-        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0])
+    """A date in English (CLDR, British form): '2025-06-10' -> '10 June 2025'; '2025-06' -> 'June 2025'."""
+    return Messages.of("en-GB").date(value)
 
 
 def page_url(src: str) -> str:
@@ -96,6 +87,11 @@ _INERT = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 """Text that no Markdown or HTML reading can act on: ids, numbers, single words."""
 
 
+def initial(text: str) -> str:
+    """The text with its first letter as a capital, the rest as written ('light metals' -> 'Light metals')."""
+    return text[:1].upper() + text[1:]
+
+
 def _finalize(value: Any) -> Any:
     """Every {{ value }} in a template: generator markup passes, ids and numbers pass, any other text is inert."""
     if isinstance(value, Markup) or value is None:
@@ -120,12 +116,23 @@ def shorten(text: str, limit: int = 160) -> str:
     return text
 
 
-def cite_this(site: Any, src: str, anchor: str | None, title: str, as_of: dt.date) -> dict[str, str]:
-    """A ready citation of one fact or question: plain text and BibTeX."""
+def cite_this(
+    site: Any, src: str, anchor: str | None, title: str, as_of: dt.date, messages: Messages | None = None
+) -> dict[str, str]:
+    """A ready citation of one fact or question: plain text in the site's language, and BibTeX (whose note
+    keeps an ISO date: a machine format)."""
+    messages = messages or english()
     path = page_url(src) + (f"#{anchor}" if anchor else "")
     url = (site.url.rstrip("/") + "/" + path) if site.url else "/" + path
     stop = "" if title.endswith((".", "?", "!")) else "."
-    text = f"{site.publisher}. “{title}{stop}” {site.title}, as of {format_date(as_of)}. {url}"
+    text = messages.gettext(
+        "%(publisher)s. %(title)s %(site)s, as of %(date)s. %(url)s",
+        publisher=site.publisher,
+        title=messages.quote(title + stop),
+        site=site.title,
+        date=messages.date(as_of),
+        url=url,
+    )
     key = re.sub(r"[^a-z0-9]+", "-", (anchor or src.removesuffix(".md")).lower()).strip("-")
 
     def braces(value: str) -> str:
@@ -138,7 +145,7 @@ def cite_this(site: Any, src: str, anchor: str | None, title: str, as_of: dt.dat
             f"  title = {{{braces(title)}}},",
             f"  howpublished = {{{braces(site.title)}}},",
             f"  year = {{{as_of.year}}},",
-            f"  note = {{As of {format_date(as_of)}}},",
+            f"  note = {{{braces(messages.gettext('As of %(date)s', date=messages.date(as_of)))}}},",
             f"  url = {{{url}}}",
             "}",
         ]
@@ -161,9 +168,14 @@ class Index:
     cited_by: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     """Source id -> (label, page, anchor) of everything that cites it."""
 
+    messages: Messages = field(default_factory=lambda: english())
+    language: PageLanguage = field(default_factory=lambda: PageLanguage("en"))
+
     @classmethod
-    def of(cls, content: Content) -> Index:
+    def of(cls, content: Content, messages: Messages | None = None) -> Index:
         index = cls(content)
+        index.messages = messages or english()
+        index.language = PageLanguage(content.site.language)
         index.sources = {s.id: s for s in content.sources}
         index.facts = {f.id: f for f in content.facts}
         index.people = {p.id: p for p in content.people}
@@ -195,7 +207,16 @@ class Index:
             labelled.append((question.id, question.question, [], [question.short_answer, question.answer]))
         for event in content.events:
             labelled.append(
-                (event.id, f"{format_date(event.date)}: {event.title}", event.citations, [event.summary or ""])
+                (
+                    event.id,
+                    self.messages.gettext(
+                        "%(date)s: %(title)s",
+                        date=event.date_label or self.messages.date(event.date),
+                        title=event.title,
+                    ),
+                    event.citations,
+                    [event.summary or ""],
+                )
             )
         for element in content.elements:
             labelled.append((element.id, element.name, element.citations, []))
@@ -203,7 +224,12 @@ class Index:
             labelled.append((person.id, person.name, person.citations, [person.description or ""]))
         for correction in content.corrections:
             labelled.append(
-                (correction.id, f"Error in coverage: {correction.claim}", correction.citations, [correction.correction])
+                (
+                    correction.id,
+                    self.messages.gettext("Error in coverage: %(claim)s", claim=correction.claim),
+                    correction.citations,
+                    [correction.correction],
+                )
             )
         for dataset in content.datasets:
             labelled.append((dataset.id, dataset.title, [Citation(source=dataset.source)], []))
@@ -241,13 +267,19 @@ class References:
         source = self.index.sources[cite.source]
         self.tips += 1
         tip = f"cite_{self.tips}"
-        parts = [f'<small class="cite-src">{plain(source.publisher)}, {plain(format_date(source.published))}: ']
+        parts = [
+            f'<small class="cite-src">{plain(source.publisher)}, {plain(self.index.messages.date(source.published))}: '
+        ]
         parts.append(f"<cite>{plain(source.title)}</cite></small>")
         for each in (cite, *more):
             if each.quote and each not in self.quotes[each.source]:
                 self.quotes[each.source].append(each)
             if each.quote:
-                parts.append(f' <q class="cite-quote" data-search-exclude>{plain(each.quote)}</q>')
+                lang = self.index.language.attribute(source.language)
+                parts.append(f' <q class="cite-quote"{lang} data-search-exclude>{plain(each.quote)}</q>')
+                if each.translation and self.index.language.translations_shown(source.language):
+                    translated = self.index.messages.gettext("Translation: %(text)s", text=each.translation)
+                    parts.append(f' <small class="cite-translation" data-search-exclude>({plain(translated)})</small>')
                 speaker = self.speaker(each)
                 if speaker:
                     parts.append(f' <small class="cite-speaker" data-search-exclude>{plain(speaker)}</small>')
@@ -268,7 +300,18 @@ class References:
         person = self.index.people.get(cite.speaker)
         name = person.name if person else cite.speaker
         role = cite.role or (person.role if person else "")
-        return f"— {name}, {role}" if role else f"— {name}"
+        messages = self.index.messages
+        who = messages.gettext("%(name)s, %(role)s", name=name, role=role) if role else name
+        return messages.gettext("— %(speaker)s", speaker=who)
+
+    def speaker_name(self, cite: Citation) -> str:
+        """Who said the quoted words, with their role: 'Name, role'."""
+        if cite.speaker is None:
+            return ""
+        person = self.index.people.get(cite.speaker)
+        name = person.name if person else cite.speaker
+        role = cite.role or (person.role if person else "")
+        return self.index.messages.gettext("%(name)s, %(role)s", name=name, role=role) if role else name
 
     def markers(self, citations: list[Citation] | tuple[Citation, ...]) -> Markup:
         """Markers for a claim's citations: one per source, in the order first cited."""
@@ -287,7 +330,8 @@ class References:
             return Markup("")
         result = self.prose_html.html(text, self._cite_run, CITE_RUN)
         if lead and result.startswith("<p>"):
-            result = Markup("<p><strong>") + plain(lead) + Markup("</strong> ") + result[len("<p>") :]
+            opening = lead if isinstance(lead, Markup) else plain(lead)
+            result = Markup("<p><strong>") + opening + Markup("</strong> ") + result[len("<p>") :]
         if cite:
             markers = self.markers(cite)
             if result.endswith("</p>"):
@@ -324,7 +368,14 @@ class References:
                     "number": number,
                     "source": source,
                     "quotes": [
-                        (plain(c.quote or ""), plain(self.speaker(c)), plain(c.locator or ""))
+                        (
+                            plain(c.quote or ""),
+                            plain(self.speaker(c)),
+                            plain(c.locator or ""),
+                            plain(c.translation or "")
+                            if self.index.language.translations_shown(source.language)
+                            else "",
+                        )
                         for c in self.quotes[source_id]
                     ],
                     "about": href(self.src, "sources.md", source.id),
@@ -349,11 +400,103 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["date"] = format_date
+    env.filters["date"] = _date
+    env.filters["number"] = _number
     env.filters["plain"] = plain
     env.filters["shorten"] = shorten
     env.filters["preformatted"] = preformatted
+    env.filters["initial"] = initial
     return env
+
+
+@pass_context
+def _date(context: Context, value: str | dt.date | None) -> str:
+    """A date in the page's language (CLDR long form); a partial date as far as it is known."""
+    messages: Messages = context["messages"]
+    return messages.date(value)
+
+
+@pass_context
+def _number(context: Context, value: float | int | None) -> str:
+    messages: Messages = context["messages"]
+    return messages.number(value)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+class Interface:
+    """The templates' gettext: a message in the page's language, as inert Markup, its %(name)s placeholders
+    filled with values escaped like any other (generator Markup, such as a link, passes as it is)."""
+
+    def __init__(self, messages: Messages) -> None:
+        self.messages = messages
+
+    def gettext(self, message: str, **values: Any) -> Markup:
+        return self._fill(self.messages.translations.gettext(message), values)
+
+    def ngettext(self, singular: str, plural: str, num: int, **values: Any) -> Markup:
+        return self._fill(self.messages.translations.ngettext(singular, plural, num), {"num": num, **values})
+
+    def _fill(self, text: str, values: dict[str, Any]) -> Markup:
+        pieces = PLACEHOLDER.split(text)
+        result = Markup("")
+        for position, piece in enumerate(pieces):
+            if position % 2:
+                result += _finalize(values[piece]) if piece in values else inert(f"%({piece})s")
+            elif piece:
+                edge = inert("x" + piece + "x")  # keeps the spaces at the piece's edges
+                result += Markup(str(edge)[1:-1])
+        return result
+
+
+def md_text_link(text: Any, target: str) -> Markup:
+    """A Markdown link with text escaped like any value: for a link inside a message."""
+    return Markup("[") + Markup(_finalize(text)) + Markup("](") + Markup(target) + Markup(")")
+
+
+def link_to(url: str, text: str | None = None) -> Markup:
+    """A link to an address (checked http or https), its text the address itself unless given."""
+    return Markup('<a href="%s">%s</a>') % (inert(url), inert(text or url))
+
+
+def code(text: str) -> Markup:
+    return Markup("<code>%s</code>") % inert(text)
+
+
+def strong(text: Any) -> Markup:
+    return Markup("<strong>") + Markup(_finalize(text)) + Markup("</strong>")
+
+
+class PageLanguage:
+    """The language of the pages being rendered, to mark text in another (BCP 47 `lang` attributes).
+
+    `original`: the site's own language, which a citation's `translation` is in (an edition's pages show
+    only the quotation's original); `untranslated`: keys of what an edition shows in `original`."""
+
+    def __init__(self, tag: str, original: str | None = None, untranslated: frozenset[str] = frozenset()) -> None:
+        self.tag = tag
+        self.key = language_key(tag)
+        self.original = original or tag
+        self.untranslated = untranslated
+
+    def translations_shown(self, tag: str) -> bool:
+        """Whether a quotation in `tag` is shown with its translation (into the site's own language)."""
+        return not self.same(tag) and language_key(self.original) == self.key
+
+    def fallback(self, key: str) -> bool:
+        """Whether the item (its id; 'story', 'site') is shown untranslated, in the site's own language."""
+        return key in self.untranslated
+
+    def fallback_attribute(self, key: str) -> Markup:
+        return self.attribute(self.original) if self.fallback(key) else Markup("")
+
+    def same(self, tag: str) -> bool:
+        return language_key(tag) == self.key
+
+    def attribute(self, tag: str) -> Markup:
+        """' lang="zh-Hans"' when text in `tag` differs from the page's language, else nothing."""
+        return Markup("") if self.same(tag) else Markup(' lang="%s"') % tag
 
 
 @dataclass
@@ -365,6 +508,14 @@ class Rendered:
     """File path under the docs folder -> text (the charts' SVG)."""
     about: str = ""
     """The navigation label of the About section (the explainer's own pages are listed under it)."""
+    theme_language: str = "en"
+    """The theme's language (Material's name for the site's: zh for zh-Hans, en for en-GB)."""
+    theme_extra: dict[str, str] = field(default_factory=dict)
+    """The messages the theme overrides show (configuration `extra.explainer`)."""
+    alternates: list[dict[str, str]] = field(default_factory=list)
+    """The language switch (Material's extra.alternate): name, lang and link (from the root) of each language."""
+    site_name: str = ""
+    site_description: str = ""
 
 
 CORRECTION_PREFIX = "Correction:"
@@ -436,9 +587,9 @@ class Freshness:
         return result
 
 
-def _status(status: Status) -> dict[str, str]:
+def _status(status: Status, messages: Messages) -> dict[str, str]:
     label, meaning = STATUS_TEXT[status]
-    return {"id": status.value, "label": label, "meaning": meaning}
+    return {"id": status.value, "label": messages.gettext(label), "meaning": messages.gettext(meaning)}
 
 
 def render(
@@ -446,8 +597,15 @@ def render(
     charts_cache: ChartCache | None = None,
     history: History | None = None,
     today: dt.date | None = None,
+    messages: Messages | None = None,
+    original: str | None = None,
+    untranslated: frozenset[str] = frozenset(),
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
+
+    `messages`: the interface's language (default: the site's, with the shipped catalogues only).
+    For an edition (builder/editions.py): `original` is the site's own language, `untranslated` the keys
+    of what is shown in it, marked with a notice and its `lang`.
 
     With a cache, a chart is drawn again only when its dataset changed. `history` (builder/history.py) dates
     facts and answers and lists the changes; `today` is the build date that review and end dates are
@@ -455,12 +613,21 @@ def render(
     """
     env = _environment()
     prose = Prose()
-    messages = Messages.of(content.site.language)
+    messages = messages or Messages.of(content.site.language)
     content = content.model_copy(
         update={"site": content.site.model_copy(update={"labels": messages.labels(content.site.labels)})}
     )
-    index = Index.of(content)
+    index = Index.of(content, messages)
+    index.language = PageLanguage(content.site.language, original, untranslated)
     site = content.site
+    interface = Interface(messages)
+    kinds = {kind: messages.gettext(label) for kind, label in KIND_LABELS.items()}
+    language = index.language
+    controls = {
+        "in-force": messages.gettext("in force"),
+        "suspended": messages.gettext("suspended"),
+        "lifted": messages.gettext("lifted"),
+    }
     pages: dict[str, str] = {}
     fresh = Freshness(today or dt.date.today(), history, content)
     site_updated = fresh.updated()
@@ -489,9 +656,25 @@ def render(
             link=lambda ident: index.link(src, ident),
             to=lambda target, anchor=None: href(src, target, anchor),
             md=lambda target, anchor=None: md_link(src, target, anchor),
-            cite_this=lambda page_src, anchor, title, as_of: cite_this(site, page_src, anchor, title, as_of),
-            status=_status,
-            kinds=KIND_LABELS,
+            cite_this=lambda page_src, anchor, title, as_of: cite_this(site, page_src, anchor, title, as_of, messages),
+            status=lambda value: _status(value, messages),
+            kinds=kinds,
+            messages=messages,
+            _=interface.gettext,
+            ngettext=interface.ngettext,
+            a=md_text_link,
+            lang_of=language.attribute,
+            same_language=language.same,
+            translations_shown=language.translations_shown,
+            fallback=language.fallback,
+            fallback_lang=language.fallback_attribute,
+            link_to=link_to,
+            code=code,
+            strong=strong,
+            controls=controls,
+            control_statuses=lambda element: messages.join(
+                dict.fromkeys(controls[c.status.value] for c in element.controls)
+            ),
             text=text,
             fresh=fresh,
             describe=describe,
@@ -514,7 +697,7 @@ def render(
     facts_index = "facts/index.md"
     if site.story:
         story = jsonld.article(site, "", site.story.headline, site.description, site.updated.isoformat())
-        coverage = _coverage(content) if site.story.coverage else {"origins": [], "countries": []}
+        coverage = _coverage(content, messages) if site.story.coverage else {"origins": [], "countries": []}
         page("index.md", "story.md.j2", None, site.description, [story], coverage=coverage)
     else:
         # Without a story the home page is the facts page: the topics and their facts.
@@ -524,7 +707,10 @@ def render(
             "questions/index.md",
             "questions.md.j2",
             labels.questions,
-            f"Questions readers ask about {name}, each with a short answer first and a cited answer after it.",
+            messages.gettext(
+                "Questions readers ask about %(site)s, each with a short answer first and a cited answer after it.",
+                site=name,
+            ),
         )
     for question in content.questions:
         page(
@@ -549,7 +735,9 @@ def render(
         facts_index,
         "facts.md.j2",
         None if home else labels.facts,
-        site.description if home else f"Every checked fact in {name}, by topic, with its sources and status.",
+        site.description
+        if home
+        else messages.gettext("Every checked fact in %(site)s, by topic, with its sources and status.", site=name),
         by_topic=by_topic,
         home=home,
     )
@@ -567,21 +755,31 @@ def render(
         )
     if content.events:
         events = sorted(content.events, key=lambda e: (e.date, e.id))
-        page("timeline.md", "timeline.md.j2", labels.timeline, f"A dated, cited timeline of {name}.", events=events)
+        page(
+            "timeline.md",
+            "timeline.md.j2",
+            labels.timeline,
+            messages.gettext("A dated, cited timeline of %(site)s.", site=name),
+            events=events,
+        )
     if content.elements:
         page(
             "elements.md",
             "elements.md.j2",
             (site.elements.title if site.elements else None) or labels.elements,
-            f"The elements covered by {name}: classification, uses and export controls.",
+            messages.gettext("The elements covered by %(site)s: classification, uses and controls.", site=name),
             elements=sorted(content.elements, key=lambda e: e.atomic_number),
+            settings=site.elements or ElementSettings(),
+            words=_element_words(site.elements or ElementSettings(), messages),
         )
     if content.people:
         page(
             "people.md",
             "people.md.j2",
             labels.people,
-            f"People and organisations quoted or named in {name}, with the roles they held.",
+            messages.gettext(
+                "People and organisations quoted or named in %(site)s, with the roles they held.", site=name
+            ),
             people=sorted(content.people, key=lambda p: p.name),
         )
     assets: dict[str, str] = downloads(content)
@@ -595,7 +793,7 @@ def render(
             "data.md",
             "data.md.j2",
             labels.data,
-            f"Sourced data behind {name}, as tables.",
+            messages.gettext("Sourced data behind %(site)s, as tables.", site=name),
             [jsonld.dataset(site, d, index.sources[d.source], text) for d in content.datasets],
             charts=charts,
         )
@@ -603,7 +801,7 @@ def render(
         "sources.md",
         "sources.md.j2",
         labels.sources,
-        f"Every source cited in {name}, with the facts and questions that cite it.",
+        messages.gettext("Every source cited in %(site)s, with what cites it.", site=name),
         sources=sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id)),
     )
     if content.corrections:
@@ -611,15 +809,21 @@ def render(
             "corrections.md",
             "corrections.md.j2",
             labels.corrections,
-            f"Errors in source documents and coverage of {name} that we checked: the claim, what is correct, "
-            "and the evidence.",
+            messages.gettext(
+                "Errors in source documents and coverage of %(site)s that we checked: the claim, what is correct, "
+                "and the evidence.",
+                site=name,
+            ),
         )
     changes = fresh.changes()
     page(
         "changes.md",
         "changes.md.j2",
         labels.changes,
-        f"Facts and answers of {name} added, changed and withdrawn, newest first, and our own corrections.",
+        messages.gettext(
+            "Facts and answers of %(site)s added, changed and withdrawn, newest first, and our own corrections.",
+            site=name,
+        ),
         days=_by_day(changes[:MAX_CHANGES]),
         more=max(0, len(changes) - MAX_CHANGES),
         ours=[c for c in changes if c["ours"]],
@@ -630,7 +834,10 @@ def render(
             "review.md",
             "review.md.j2",
             labels.review,
-            f"Claims in {name} past their review date or end date, which editors have still to check again.",
+            messages.gettext(
+                "Claims in %(site)s past their review date or end date, which editors have still to check again.",
+                site=name,
+            ),
             awaiting=awaiting,
         )
     assets["feed.xml"] = atom_feed(site, changes, index.pages, site_updated)
@@ -638,15 +845,19 @@ def render(
         "method.md",
         "method.md.j2",
         labels.method,
-        f"How {name} checks facts, and what each status means.",
-        statuses=[_status(s) for s in Status],
+        messages.gettext("How %(site)s checks facts, and what each status means.", site=name),
+        statuses=[_status(s, messages) for s in Status],
     )
 
     page(
         "downloads.md",
         "downloads.md.j2",
         labels.downloads,
-        f"The {_joined(_published(content))} of {name} as JSON and CSV, with a data dictionary.",
+        messages.gettext(
+            "The %(what)s of %(site)s as JSON and CSV, with a data dictionary.",
+            what=messages.join(messages.gettext(word) for word in _published(content)),
+            site=name,
+        ),
         tables=listing(assets),
         dictionary=f"{FOLDER}/datapackage.json",
     )
@@ -670,7 +881,17 @@ def render(
         about.insert(1, {labels.review: "review.md"})
     about.append({labels.downloads: "downloads.md"})
     nav.append({labels.about: about})
-    return Rendered(pages, nav, assets, str(labels.about))
+    theme_language, theme_extra = theme_settings(messages, site.title)
+    return Rendered(
+        pages,
+        nav,
+        assets,
+        str(labels.about),
+        theme_language,
+        theme_extra,
+        site_name=site.title,
+        site_description=site.description,
+    )
 
 
 def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[dict[str, Any]]]]:
@@ -686,25 +907,34 @@ def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[d
 
 def _published(content: Content) -> list[str]:
     """What the downloads hold, in words: the content types the explainer has."""
-    found = ["facts", "sources"]
-    found += ["questions"] * bool(content.questions) + ["events"] * bool(content.events)
-    found += ["data"] * bool(content.datasets)
+    found = [N_("facts"), N_("sources")]
+    found += [N_("questions")] * bool(content.questions) + [N_("events")] * bool(content.events)
+    found += [N_("data")] * bool(content.datasets)
     return found
 
 
-def _joined(words: list[str]) -> str:
-    """'a, b and c'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _element_words(settings: ElementSettings, messages: Messages) -> dict[str, Any]:
+    """The elements page's words: the site's own (site.yaml elements), else the catalogue's."""
+    given = settings.categories
+    return {
+        "categories": {
+            "light": given.light or messages.gettext("light"),
+            "heavy": given.heavy or messages.gettext("heavy"),
+            "neither": given.neither or messages.gettext("neither"),
+        },
+        "control": settings.control or messages.gettext("Control"),
+        "no_control": settings.no_control or messages.gettext("No control in the content."),
+        "controlled": settings.controlled
+        or messages.gettext("Red border: under a control in the content (in force or suspended)"),
+    }
 
 
-def country_name(code: str | None) -> str:
-    """'CN' -> 'China' (English names from Babel's CLDR data); None -> 'International'."""
-    if code is None:
-        return "International"
-    return str(Locale("en").territories.get(code, code))
+def country_name(code: str | None, messages: Messages | None = None) -> str:
+    """'FR' -> 'France' (names in the site's language from Babel's CLDR data); None -> 'International'."""
+    return (messages or english()).country(code)
 
 
-def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
+def _coverage(content: Content, messages: Messages) -> dict[str, list[tuple[str, int]]]:
     """How many sources stand behind the story: by origin (governments by country), kind and country.
 
     Each list is empty where there is nothing to count (no evidence sources; no source with a country)."""
@@ -712,8 +942,12 @@ def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
 
     def origin(source: Source) -> str:
         if source.kind in (SourceKind.GOVERNMENT, SourceKind.STATE_MEDIA):
-            return f"{KIND_LABELS[source.kind]}: {country_name(source.country)}"
-        return KIND_LABELS[source.kind]
+            return messages.gettext(
+                "%(kind)s: %(country)s",
+                kind=messages.gettext(KIND_LABELS[source.kind]),
+                country=messages.country(source.country),
+            )
+        return messages.gettext(KIND_LABELS[source.kind])
 
     def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
         return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -721,5 +955,5 @@ def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
     countries = any(s.country for s in evidence)  # without any, the table would only say "International"
     return {
         "origins": ranked(Counter(origin(s) for s in evidence)),
-        "countries": ranked(Counter(country_name(s.country) for s in evidence)) if countries else [],
+        "countries": ranked(Counter(messages.country(s.country) for s in evidence)) if countries else [],
     }

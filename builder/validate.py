@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .i18n.check import check_languages, own_catalogues
+from .i18n.check import check_languages, check_message_files, own_catalogues
 from .load import Document, ParseCache, Path_, load_file
 from .markup import ATTRIBUTE_SYNTAX, Prose
 from .model import (
@@ -414,6 +414,7 @@ def check(content_dir: Path, display_root: Path | None = None, cache: ParseCache
 
     _cross_check(checker, docs, raw_ids, complete)
     check_languages(checker, docs, own_catalogues(content_dir))
+    check_message_files(checker, content_dir, display)
     if complete:
         _status_sources(checker, items)
     checker.problems.extend(_not_listed(checker.omitted))

@@ -91,3 +91,23 @@ def theme_language(tag: str, available: list[str]) -> str | None:
         candidates.append(f"{locale.language}-{script}")
     candidates.append(locale.language)
     return next((c for c in candidates if c in available), None)
+
+
+def language_key(tag: str) -> tuple[str, str | None]:
+    """What makes two codes the same language for a reader: the language and its script (en-GB and en are
+    the same; zh-Hans and zh-TW are not)."""
+    locale = parse(tag)
+    if locale is None:
+        return (tag.split("-")[0].lower(), None)
+    return (locale.language, locale.script or _likely_script_of(locale))
+
+
+def _likely_script_of(locale: Locale) -> str | None:
+    if locale.territory:
+        likely = get_global("likely_subtags").get(f"{locale.language}_{locale.territory}")
+        if likely:
+            parts = likely.split("_")
+            found = next((str(p) for p in parts[1:] if len(p) == 4 and p.istitle()), None)
+            if found:
+                return found
+    return _likely_script(locale.language)

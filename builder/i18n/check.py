@@ -5,13 +5,15 @@ Run by validate.check on the raw YAML, so each problem is located at the value o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..load import Document, Path_
 from ..model import CONTENT_TYPES, TRANSLATIONS
-from . import catalogue_for, gettext_name, shipped
+from . import catalogue_for, gettext_name, parse, shipped
 
 
 class Reporter(Protocol):
@@ -92,3 +94,74 @@ def own_catalogues(content_dir: Path) -> set[str]:
     if not folder.is_dir():
         return set()
     return {gettext_name(p.stem) for p in folder.glob("*.po") if p.is_file() and not p.is_symlink()}
+
+
+class Recorder(Protocol):
+    def record(self, file: str, line: int, col: int, code: str, message: str) -> None: ...
+
+
+def check_message_files(checker: Recorder, content_dir: Path, display: Callable[[Path], str]) -> None:
+    """An explainer's own catalogues (content/messages/<lang>.po): readable, each message one the interface
+    has, with the same placeholders; a catalogue for a language without a shipped one must be complete."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    from .messages import english_ids
+
+    folder = content_dir / MESSAGES
+    if not folder.is_dir():
+        return
+    known = english_ids()
+    for file in sorted(folder.glob("*.po")):
+        shown = display(file)
+        name = gettext_name(file.stem)
+        if parse(file.stem) is None:
+            checker.record(shown, 1, 1, "bad-messages", f"'{file.stem}' is not a language code (e.g. fr, pt-BR)")
+            continue
+        try:
+            with file.open("rb") as handle:
+                catalogue = read_po(handle, locale=name, abort_invalid=True)
+        except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+            line = getattr(exc, "lineno", 1) or 1
+            checker.record(shown, line, 1, "bad-messages", f"not a readable gettext catalogue: {exc}")
+            continue
+        given: set[str] = set()
+        for message in catalogue:
+            if not message.id:
+                continue
+            key = str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+            line = message.lineno or 1
+            if key not in known:
+                hint = did_you_mean(key, known)
+                checker.record(shown, line, 1, "unknown-message", f"'{key}' is not a message of the interface{hint}")
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not any(strings):
+                continue
+            given.add(key)
+            wanted = set(PLACEHOLDER.findall(key))
+            for text in strings:
+                if text and set(PLACEHOLDER.findall(str(text))) != wanted:
+                    names = ", ".join(f"%({n})s" for n in sorted(wanted)) or "none"
+                    checker.record(
+                        shown, line, 1, "bad-message", f"translation of '{key}' must keep its placeholders ({names})"
+                    )
+        if name not in {gettext_name(t) for t in shipped()} and catalogue_for(file.stem) is None:
+            missing = sorted(known - given)
+            if missing:
+                checker.record(
+                    shown,
+                    1,
+                    1,
+                    "missing-message",
+                    f"{len(missing)} interface messages are not translated (first: '{missing[0]}'); a language "
+                    "without a shipped catalogue needs them all (python -m builder.i18n.extract writes the list "
+                    "to builder/i18n/messages.pot)",
+                )
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def did_you_mean(name: str, candidates: frozenset[str] | set[str]) -> str:
+    match = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.7)
+    return f"; did you mean '{match[0]}'?" if match else ""

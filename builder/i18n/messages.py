@@ -25,7 +25,7 @@ from babel.support import Translations
 
 from ..model import Labels
 from . import CATALOGUES, DOMAIN, catalogue_for, chain, gettext_name, parse
-from .check import MESSAGES, own_catalogues
+from .check import MESSAGES
 
 SOURCE_LANGUAGE = "en"
 """The language of the msgids: the templates are written in it."""
@@ -55,14 +55,11 @@ class Messages:
 
     @classmethod
     def of(cls, language: str, content_dir: Path | None = None) -> Messages:
+        """The messages of a language: shipped catalogues along its chain, then the explainer's own."""
         own: dict[str, Path] = {}
-        if content_dir is not None:
-            own = {
-                name: content_dir / MESSAGES / f"{name.replace('_', '-')}.po" for name in own_catalogues(content_dir)
-            }
-            own = {
-                name: path if path.is_file() else content_dir / MESSAGES / f"{name}.po" for name, path in own.items()
-            }
+        folder = content_dir / MESSAGES if content_dir is not None else None
+        if folder is not None and folder.is_dir():
+            own = {gettext_name(p.stem): p for p in sorted(folder.glob("*.po")) if p.is_file() and not p.is_symlink()}
         digest = tuple(sorted((name, hashlib.sha256(p.read_bytes()).hexdigest(), str(p)) for name, p in own.items()))
         return _messages(language, digest)
 
@@ -145,11 +142,21 @@ def _messages(language: str, own: tuple[tuple[str, str, str], ...]) -> Messages:
         ):
             for message in source or ():
                 if message.id and message.string and not message.fuzzy:
+                    if message.id in merged:  # Babel keeps the first string of a message set twice
+                        merged.delete(message.id)
                     merged[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)
     return Messages(language, Translations(buffer, domain=DOMAIN), name)
+
+
+@functools.cache
+def english_ids() -> frozenset[str]:
+    """Every message of the interface (the English catalogue's ids; a plural by its singular)."""
+    return frozenset(
+        str(m.id[0] if isinstance(m.id, (tuple, list)) else m.id) for m in shipped_catalogue(SOURCE_LANGUAGE) if m.id
+    )
 
 
 def english() -> Messages:
@@ -181,3 +188,35 @@ NAV_LABELS: dict[str, str] = {
     "about": N_("About"),
 }
 """Each navigation label's default, the interface's own word (site.yaml `labels` may set any of them)."""
+
+THEME_MESSAGES: dict[str, str] = {
+    "feed_title": N_("%(site)s: what changed"),
+    "not_found": N_("404 - Not found"),
+    "not_found_text": N_("There is no page at this address. Search the site, or start again from its home page."),
+    "home": N_("Home page"),
+    "untranslated": N_("Not yet translated: shown in the original language."),
+}
+"""Messages the theme's templates show (overrides/), handed to them in the configuration's `extra`."""
+
+
+def theme_languages() -> list[str]:
+    """The languages Material for MkDocs has its own interface text for (its partials/languages/ files)."""
+    try:
+        import material
+    except ImportError:  # pragma: no cover - Material is a dependency
+        return [SOURCE_LANGUAGE]
+    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    return sorted(p.stem for p in folder.glob("*.html") if p.stem != "custom")
+
+
+def theme_settings(messages: Messages, site_title: str) -> tuple[str, dict[str, str]]:
+    """The theme's language for the site's (zh-Hans -> zh, en-GB -> en, zh-TW -> zh-TW) and the messages
+    the overrides show, for the configuration's `extra.explainer`."""
+    from . import theme_language
+
+    language = theme_language(messages.language, theme_languages()) or SOURCE_LANGUAGE
+    extra = {key: messages.gettext(message) for key, message in THEME_MESSAGES.items()}
+    feed = THEME_MESSAGES["feed_title"]
+    extra["feed_title"] = messages.gettext(feed, site=site_title)
+    extra["language"] = messages.language
+    return language, extra

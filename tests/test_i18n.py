@@ -1,0 +1,220 @@
+"""Any language: a French and a Chinese explainer (no elements, datasets or corrections) built end to end.
+
+The catalogues are complete; the built pages carry the site's language in <html lang>, show dates and
+numbers in it, and no text node of any page is an interface message of the English catalogue (each is
+translated). The real explainer still builds in English (en-GB).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from builder.i18n import CATALOGUES, catalogue_for, chain, shipped, theme_language
+from builder.i18n.extract import extracted
+from builder.i18n.messages import Messages, shipped_catalogue, theme_languages
+from tests.conftest import ROOT, run_main
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+class TextNodes(HTMLParser):
+    """The text nodes of a page outside scripts and styles, and the lang of <html>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.skip = 0
+        self.html_lang: str | None = None
+        self.langs: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "html":
+            self.html_lang = found.get("lang")
+        elif found.get("lang"):
+            self.langs.append((tag, found["lang"] or ""))
+        if tag in ("script", "style"):
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def parsed(page: Path) -> TextNodes:
+    nodes = TextNodes()
+    nodes.feed(page.read_text(encoding="utf-8"))
+    return nodes
+
+
+@pytest.mark.parametrize("language", sorted({*shipped()} - {"en"}))
+def test_every_catalogue_translates_every_extracted_message(language: str) -> None:
+    catalogue = shipped_catalogue(language.replace("-", "_"))
+    translated = {m.id: m.string for m in catalogue if m.id}
+    for message in extracted():
+        if not message.id:
+            continue
+        string = translated.get(message.id)
+        assert string and all(string if isinstance(string, tuple) else [string]), (language, message.id)
+        wanted = set(PLACEHOLDER.findall(message.id[0] if isinstance(message.id, tuple) else message.id))
+        for text in string if isinstance(string, tuple) else (string,):
+            assert set(PLACEHOLDER.findall(text)) == wanted, (language, message.id, text)
+
+
+def test_the_english_catalogue_and_the_template_are_what_extraction_finds() -> None:
+    found = {m.id for m in extracted() if m.id}
+    with (CATALOGUES / "messages.pot").open("rb") as handle:
+        assert {m.id for m in read_po(handle) if m.id} == found, "run python -m builder.i18n.extract"
+    assert {m.id for m in shipped_catalogue("en") if m.id} == found
+
+
+def test_language_codes_fall_back_along_their_chain() -> None:
+    assert catalogue_for("en-GB") == "en" and catalogue_for("fr-CA") == "fr" and catalogue_for("de-CH") == "de"
+    assert catalogue_for("zh-CN") == "zh_Hans" and catalogue_for("zh") == "zh_Hans"
+    assert catalogue_for("zh-TW") is None and catalogue_for("pt-BR") is None
+    assert catalogue_for("pt-BR", {"pt_BR"}) == "pt_BR"
+    assert chain("en-GB")[0] == "en_GB"
+    available = theme_languages()
+    assert theme_language("zh-Hans", available) == "zh" and theme_language("zh-TW", available) == "zh-TW"
+    assert theme_language("en-GB", available) == "en" and theme_language("pt-BR", available) == "pt-BR"
+    assert Messages.of("de-CH").number(270000) == "270’000" and Messages.of("fr").number(270000.5) == "270\u202f000,5"
+    assert (
+        Messages.of("fr").date("2025-07") == "juillet 2025"
+        and Messages.of("zh-Hans").date("2025-07-01") == "2025年7月1日"
+    )
+
+
+def test_an_unsupported_language_is_refused_with_the_supported_list(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures-fr" / "content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("language: fr", "language: pt-BR"), encoding="utf-8")
+    status, out, _ = run_main(["check", "--content", "content"], tmp_path)
+    assert status == 1
+    assert (
+        "content/site.yaml:3:11: error: site.yaml: language 'pt-BR' has no message catalogue "
+        "(supported: de, en, es, fr, zh-Hans); add content/messages/pt-BR.po with every message translated to "
+        "publish in it [unsupported-language]"
+    ) in out
+
+
+def english_messages() -> set[str]:
+    """Every English interface message that is a whole text on its own (no placeholder), of some length."""
+    return {
+        m.id
+        for m in shipped_catalogue("en")
+        if isinstance(m.id, str) and m.id and not PLACEHOLDER.search(m.id) and len(m.id) > 3
+    }
+
+
+def built(tmp_path: Path, name: str) -> Path:
+    root = tmp_path / name
+    shutil.copytree(ROOT / "tests" / name / "content", root / "content")
+    status, _, err = run_main(["build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02"], root)
+    assert status == 0, err
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(tmp_path_factory.mktemp("fr"), "fixtures-fr")
+
+
+@pytest.fixture(scope="module")
+def chinese(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(tmp_path_factory.mktemp("zh"), "fixtures-zh")
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "assets" not in p.parts)
+
+
+@pytest.mark.parametrize(("which", "catalogue"), [("french", "fr"), ("chinese", "zh_Hans")])
+def test_no_english_interface_message_on_any_page(which: str, catalogue: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue(which)
+    same = {m.id for m in shipped_catalogue(catalogue) if m.id == m.string}  # 'Sources', 'Licence' in French
+    english = english_messages() - same
+    assert len(english) > 100
+    for page in pages(site):
+        texts = set(parsed(page).texts)
+        assert not texts & english, (page, texts & english)
+
+
+def test_french_site_language_dates_and_numbers(french: Path) -> None:
+    home = parsed(french / "index.html")
+    assert home.html_lang == "fr"
+    assert "À la date du 1 juillet 2025" in " ".join(home.texts)
+    assert "L’essentiel" in " ".join(home.texts)
+    timeline = " ".join(parsed(french / "timeline" / "index.html").texts)
+    assert "14 avril 2023 : Promulgation de la loi" in timeline
+    method = " ".join(parsed(french / "method" / "index.html").texts)
+    assert "Confirmé" in method and "Comment nous vérifions" in method
+    not_found = " ".join(parsed(french / "404.html").texts)
+    assert "404 - Page introuvable" in not_found
+    sources = " ".join(parsed(french / "sources" / "index.html").texts)
+    assert "France" in sources and "langue : français" in sources
+
+
+def test_chinese_site_language_quotes_and_lang_attributes(chinese: Path) -> None:
+    home = parsed(chinese / "index.html")
+    assert home.html_lang == "zh-Hans"
+    text = "".join(home.texts)
+    assert "截至2025年7月1日" in text and "发生了什么" not in text  # no what_happened: no heading
+    topic = parsed(chinese / "facts" / "zhidu" / "index.html")
+    assert ("q", "en") in topic.langs  # the English source's quotation is marked as English
+    assert "译文：上海居民为新的垃圾分类规定而苦恼" in " ".join(topic.texts)
+    sources = " ".join(parsed(chinese / "sources" / "index.html").texts)
+    assert "中国" in sources and "英国" in sources
+
+
+def test_the_real_explainer_builds_in_english(real_site: Path) -> None:
+    home = parsed(real_site / "index.html")
+    assert home.html_lang == "en-GB"
+    text = " ".join(home.texts)
+    assert "What's happened" in text and "Go deeper" in text
+    assert re.search(r"As of \d{1,2} [A-Z][a-z]+ 20\d\d", text)
+
+
+def test_an_explainer_overrides_messages_and_check_locates_bad_ones(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures-fr" / "content", content)
+    messages = content / "messages"
+    messages.mkdir()
+    (messages / "fr.po").write_text(
+        'msgid "Story"\nmsgstr "En bref"\n\nmsgid "Go depper"\nmsgstr "Plus"\n\n'
+        'msgid "As of %(date)s"\nmsgstr "Au %(jour)s"\n',
+        encoding="utf-8",
+    )
+    (messages / "pt-BR.po").write_text('msgid "Story"\nmsgstr "História"\n', encoding="utf-8")
+    status, out, _ = run_main(["check", "--content", "content"], tmp_path)
+    assert status == 1
+    lines = out.splitlines()
+    assert (
+        "content/messages/fr.po:4:1: error: 'Go depper' is not a message of the interface; "
+        "did you mean 'Go deeper'? [unknown-message]"
+    ) in lines
+    assert (
+        "content/messages/fr.po:7:1: error: translation of 'As of %(date)s' must keep its placeholders "
+        "(%(date)s) [bad-message]"
+    ) in lines
+    assert any(
+        line.startswith("content/messages/pt-BR.po:1:1: error: ") and line.endswith("[missing-message]")
+        for line in lines
+    )
+
+    (messages / "fr.po").write_text('msgid "Story"\nmsgstr "En bref"\n', encoding="utf-8")
+    (messages / "pt-BR.po").unlink()
+    status, _, err = run_main(["build", "--content", "content", "--site-dir", "site"], tmp_path)
+    assert status == 0, err
+    home = parsed(tmp_path / "site" / "index.html").texts
+    assert "En bref" in home and "L’essentiel" not in home
