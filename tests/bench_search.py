@@ -119,7 +119,7 @@ def downloads(site: Path, query: str, delay: float) -> tuple[int, int, float]:
 
     with serve(site) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page()
+        page = browser.new_page(service_workers="block")
         received: list[int] = []
 
         def count(request: Request) -> None:

@@ -323,4 +323,4 @@ def test_numbers_in_tables_follow_the_language(tmp_path: Path) -> None:
     checked = check(content)
     assert checked.content is not None
     data = render(checked.content).pages["data.md"]
-    assert "<td>270’000</td>" in data and "<td>45’000</td>" in data and "270,000" not in data
+    assert '<td class="num">270’000</td>' in data and '<td class="num">45’000</td>' in data and "270,000" not in data

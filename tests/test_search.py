@@ -39,8 +39,11 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture
 def tab(chromium: Browser) -> Iterator[Page]:
-    """A tab that fails the test if any request leaves 127.0.0.1 or the console reports an error."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    """A tab that fails the test if any request leaves 127.0.0.1 or the console reports an error.
+
+    The site's offline service worker is blocked: it would answer requests itself, and these tests count
+    what a first-time reader downloads from the server."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     requests: list[str] = []
     errors: list[str] = []
     opened = context.new_page()
