@@ -25,7 +25,8 @@ from typing import Any
 from .charts import ChartCache
 from .history import HistoryCache, head_commit, load_history
 from .load import ParseCache
-from .problems import format_problems, has_errors
+from .ogimage import ImageCache
+from .problems import Problem, format_problems, has_errors
 from .render import Rendered, render
 from .validate import Checked, check
 from .write import SiteDirRefused, SiteWriter, refusal
@@ -43,6 +44,8 @@ Tied to the installed Material's version (theme_fixes; tests/test_theme.py), so 
 plugin, and generate for MkDocs): Zensical's templates differ, and these copies would replace them."""
 CSS = "assets/explainer.css"
 """The site's style sheet, under OVERRIDES and at this path in the built site."""
+JS = "assets/citations.js"
+"""The script of citation tooltips and copy buttons, under OVERRIDES and at this path in the built site."""
 PAGES = "pages"
 """The folder of an explainer's hand-written pages, inside its content folder."""
 PLUGIN = "explainer"
@@ -96,6 +99,8 @@ def prepare(
     today: dt.date | None = None,
     histories: HistoryCache | None = None,
     history: bool = True,
+    url: str | None = None,
+    images: ImageCache | None = None,
 ) -> Prepared:
     """Read and validate everything; render only when nothing is wrong.
 
@@ -105,8 +110,11 @@ def prepare(
     checked = check(content_dir, cache=parsed)
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
+    if url:  # the address the site is published at, given on the command line (CI): it replaces site.yaml's
+        content = checked.content
+        checked.content = content.model_copy(update={"site": content.site.model_copy(update={"url": url})})
     past = load_history(content_dir, histories) if history else None
-    return Prepared(checked, render(checked.content, charts, past, today))
+    return Prepared(checked, render(checked.content, charts, past, today, images))
 
 
 def fingerprint(*folders: Path) -> bytes:
@@ -132,16 +140,19 @@ class Preparer:
         self.parsed = ParseCache()
         self.charts = ChartCache()
         self.histories = HistoryCache()
+        self.images = ImageCache()
         self.last: Prepared | None = None
-        self._key: tuple[Path, bytes, dt.date, str | None] | None = None
+        self._key: tuple[Path, bytes, dt.date, str | None, str | None] | None = None
 
-    def prepare(self, content_dir: Path, today: dt.date | None = None, history: bool = True) -> Prepared:
+    def prepare(
+        self, content_dir: Path, today: dt.date | None = None, history: bool = True, url: str | None = None
+    ) -> Prepared:
         day = today or dt.date.today()
         head = head_commit(content_dir) if history else None
-        key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR), day, head)
+        key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR), day, head, url)
         if self.last is not None and key == self._key:
             return self.last
-        self.last = prepare(content_dir, self.parsed, self.charts, day, self.histories, history)
+        self.last = prepare(content_dir, self.parsed, self.charts, day, self.histories, history, url, self.images)
         self._key = key
         return self.last
 
@@ -189,7 +200,9 @@ class BuildFailed(Exception):
     """An engine failed: the message says why."""
 
 
-def plugins_with_content(config_file: Path, content_dir: Path, today: dt.date | None = None) -> dict[str, Any]:
+def plugins_with_content(
+    config_file: Path, content_dir: Path, today: dt.date | None = None, url: str | None = None
+) -> dict[str, Any]:
     """The configuration's plugins, with the explainer plugin's content folder (and build date) set.
 
     Passed to MkDocs as an override of `plugins:`, so the command line chooses the content folder
@@ -215,12 +228,19 @@ def plugins_with_content(config_file: Path, content_dir: Path, today: dt.date | 
             options = {**(options or {}), "content": str(content_dir.resolve())}
             if today is not None:
                 options["today"] = today.isoformat()
+            if url is not None:
+                options["url"] = url
         result[name] = options or {}
     return result
 
 
 def _mkdocs_build(
-    content_dir: Path, staging: Path, config_file: Path, preparer: Preparer, today: dt.date | None = None
+    content_dir: Path,
+    staging: Path,
+    config_file: Path,
+    preparer: Preparer,
+    today: dt.date | None = None,
+    url: str | None = None,
 ) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -229,7 +249,7 @@ def _mkdocs_build(
     from .plugin import ExplainerPlugin
 
     try:
-        plugins = plugins_with_content(config_file, content_dir, today)
+        plugins = plugins_with_content(config_file, content_dir, today, url)
         config = load_config(
             config_file=str(config_file), site_dir=str(staging.resolve()), strict=True, plugins=plugins
         )
@@ -275,6 +295,25 @@ def _zensical_build(content_dir: Path, staging: Path, config_file: Path, prepare
             entry.rename(staging / entry.name)
 
 
+def publishing_problems(content_dir: Path, prepared: Prepared) -> list[Problem]:
+    """What a publishing build refuses beyond the content check: a site without its absolute address
+    (canonical links, cite-this, the sitemap and share images need it)."""
+    content = prepared.checked.content
+    if content is None or content.site.url:
+        return []
+    site_yaml = content_dir / "site.yaml"
+    return [
+        Problem(
+            site_yaml.as_posix(),
+            1,
+            1,
+            "missing-site-url",
+            "site.yaml has no url; a publishing build needs the site's absolute address "
+            "(url: https://example.org/explainer/)",
+        )
+    ]
+
+
 def build(
     content_dir: Path,
     site_dir: Path,
@@ -282,15 +321,26 @@ def build(
     fmt: str = "text",
     engine: str = "mkdocs",
     today: dt.date | None = None,
+    publish: bool = False,
+    url: str | None = None,
 ) -> int:
-    """Validate first (report, and stop on errors); then build into a staging folder; then swap it in."""
+    """Validate first (report, and stop on errors); then build into a staging folder; then swap it in.
+
+    `publish`: a build to publish, which also needs the site's `url` (optional for a local preview);
+    `url`: the address the site is published at, in place of site.yaml's `url`."""
     reason = refusal(site_dir, {"the content folder": content_dir})
     if reason:
         print(f"error: --site-dir {site_dir}: {reason}. Nothing was written. [unsafe-site-dir]", file=sys.stderr)
         return 2
     preparer = Preparer()
     today = today or dt.date.today()
-    prepared = preparer.prepare(content_dir, today)
+    prepared = preparer.prepare(content_dir, today, url=url)
+    refused = publishing_problems(content_dir, prepared) if publish else []
+    if refused:
+        problems = [*prepared.checked.problems, *refused]
+        print(format_problems(problems, prepared.checked.files, fmt), file=sys.stderr)
+        print(f"Build stopped: fix the errors above. {site_dir}/ was left unchanged.", file=sys.stderr)
+        return 1
     if prepared.checked.problems:
         print(prepared.report(fmt), file=sys.stderr)
     if prepared.rendered is None:
@@ -303,7 +353,7 @@ def build(
             if engine == "zensical":
                 _zensical_build(content_dir, staging, config_file, prepared)
             else:
-                _mkdocs_build(content_dir, staging, config_file, preparer, today)
+                _mkdocs_build(content_dir, staging, config_file, preparer, today, url)
             writer.publish()
     except (BuildFailed, SiteDirRefused, OSError) as exc:
         print(f"Build failed: {exc}. {site_dir}/ was left unchanged.", file=sys.stderr)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .build import CSS, OVERRIDES, Prepared, ThemeMismatch, own_files, prepare, site_nav, theme_fixes
+from .build import CSS, JS, OVERRIDES, Prepared, ThemeMismatch, own_files, prepare, site_nav, theme_fixes
 
 STAMP = ".explainer-generated"
 """The file that marks a folder as written by `generate`: only such a folder is ever emptied."""
@@ -61,6 +61,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
         config["site_url"] = site.url
     config |= {"docs_dir": DOCS, "use_directory_urls": True, "theme": theme}
     config["extra_css"] = [CSS]
+    config["extra_javascript"] = [JS]
     config["plugins"] = ["search"]
     config["markdown_extensions"] = _extensions(list(settings.get("markdown_extensions") or []))
     for key in ("validation", "extra", "copyright"):
@@ -139,6 +140,8 @@ def generate(
         beside = _beside_source(path, prepared.rendered.pages)
         if beside is not None and beside not in prepared.rendered.assets and beside not in pages:
             write(f"{DOCS}/{beside}", text)
+    for path, image in sorted(prepared.rendered.images.items()):
+        write(f"{DOCS}/{path}", image)
     for path, source in pages.items():
         write(f"{DOCS}/{path}", source.read_bytes())
     try:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
@@ -45,6 +46,10 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 """What browsers strip or ignore in a URL before reading its scheme."""
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 """Where a citation marker goes: put in before conversion, replaced by the marker after sanitising."""
+PLACEHOLDER_RUN = re.compile("(?:\\s*\ue000\\d+\ue001)+")
+"""Citations next to each other (white space between them, and before the first): one marker."""
+BEFORE_PUNCTUATION = re.compile("((?:\\s*\ue000\\d+\ue001)+)([.,;:!?]+)")
+"""Citations before a full stop, comma, colon...: the marker goes after it."""
 MAY_MAKE_MARKUP = re.compile(r"\]\s*[(\[:]|[<{#]|^[ >]*(?:[-*_=][ \t]*){2,}$", re.MULTILINE)
 """What any link, image, autolink, heading or rule needs: text without it converts to allowed elements only."""
 ATTRIBUTE_SYNTAX = re.compile(r"\{\s*[:#.]|\{\s*[A-Za-z_-]+\s*=")
@@ -187,10 +192,19 @@ class Prose:
         return self._md.reset().convert(text.replace("\ue000", "").replace("\ue001", ""))
 
     def html(
-        self, text: str, markers: Callable[[str], str] | None = None, pattern: re.Pattern[str] | None = None
+        self,
+        text: str,
+        markers: Callable[[list[Any]], str] | None = None,
+        pattern: re.Pattern[str] | None = None,
+        closing: Any = None,
     ) -> Markup:
-        """Sanitised, Markdown-inert HTML on one line. `pattern` finds citation runs; `markers` renders one."""
-        runs: list[str] = []
+        """Sanitised, Markdown-inert HTML on one line, with citation markers placed.
+
+        `pattern` finds citation runs in the text; `closing` (if given) is one more run that closes the
+        last paragraph (a claim's own citations). Runs next to each other become one marker, placed after
+        any punctuation that follows them; `markers` renders one marker from the runs it groups, in order.
+        """
+        runs: list[Any] = []
         if pattern is not None:
 
             def hold(match: re.Match[str]) -> str:
@@ -212,8 +226,15 @@ class Prose:
         writer.feed(clean)
         writer.close()
         result = "".join(writer.out).strip()
+        if closing is not None:
+            runs.append(closing)
+            token = f"\ue000{len(runs) - 1}\ue001"
+            result = result[: -len("</p>")] + token + "</p>" if result.endswith("</p>") else result + token
         if markers is not None:
-            result = PLACEHOLDER.sub(lambda m: markers(runs[int(m.group(1))]), result)
+            result = BEFORE_PUNCTUATION.sub(lambda m: m.group(2) + m.group(1), result)
+            result = PLACEHOLDER_RUN.sub(
+                lambda m: markers([runs[int(n)] for n in PLACEHOLDER.findall(m.group(0))]), result
+            )
         return Markup(result)
 
     def text(self, text: str) -> str:

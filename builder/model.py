@@ -487,6 +487,7 @@ class Labels(Model):
     changes: Text = "What changed"
     review: Text = "Awaiting review"
     method: Text = "How we check facts"
+    statuses: Text = "Claims by status"
     about: Text = "About"
 
 
