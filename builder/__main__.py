@@ -9,7 +9,6 @@ import re
 import sys
 from pathlib import Path
 
-from .model import URL_PATTERN
 from .problems import Level, count, format_problems, has_errors
 from .review import STALE_CODES, format_findings, review
 from .scaffold import KINDS, new_item
@@ -28,6 +27,8 @@ def date(text: str) -> dt.date:
 
 def site_url(text: str) -> str:
     """An argument that is an http(s) address, ending with '/' (argparse names the type 'site_url' in its error)."""
+    from .model import URL_PATTERN
+
     if not re.match(URL_PATTERN, text):
         raise ValueError(text)
     return text if text.endswith("/") else text + "/"

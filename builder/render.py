@@ -559,8 +559,10 @@ def render(
             updated=updated or site_updated,
             **context,
         )
-        image = f"{IMAGES}/{src.removesuffix('.md')}.png"
-        shares[image] = images.image(title or site.story.headline, site.title)
+        image = None
+        if site.url:  # a share image needs the site's absolute address; a local preview goes without
+            image = f"{IMAGES}/{src.removesuffix('.md')}.png"
+            shares[image] = images.image(title or site.story.headline, site.title)
         pages[src] = (
             front_matter(title=title, description=shorten(description), image=image)
             + body

@@ -27,6 +27,20 @@ FIXTURE_URL = "https://fixture.example/explainer/"
 
 
 @pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture content with its site's address set (url in site.yaml), built once for this module."""
+    root = tmp_path_factory.mktemp("with-url")
+    content = root / "content"
+    shutil.copytree(FIXTURE, content)
+    site_yaml = content / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(text.replace("language: en\n", f"language: en\nurl: {FIXTURE_URL}\n"), encoding="utf-8")
+    result = run("build", "--publish", "--content", str(content), "--site-dir", str(root / "site"))
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     yield from _serve(site)
 
@@ -155,7 +169,7 @@ def test_home_lead_groups_its_markers_after_the_full_stop(real_site: Path) -> No
 
 def test_a_quotation_is_shown_once_per_tooltip(real_site: Path) -> None:
     for path in sorted(real_site.rglob("*.html")):
-        for tip in re.findall(r'<span class="cite-tip">.*?</button></span></span>', path.read_text("utf-8")):
+        for tip in re.findall(r'<span class="cite-tip">.*?</span></span></span></span>', path.read_text("utf-8")):
             quotes = re.findall(r'<q class="cite-quote">(.*?)</q>', tip)
             assert len(quotes) == len(set(quotes)), (path, quotes)
 
@@ -246,8 +260,7 @@ def test_share_images_are_the_same_bytes_every_time() -> None:
 def test_a_publishing_build_needs_the_site_url(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
-    site_yaml = content / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(f"url: {FIXTURE_URL}\n", ""), encoding="utf-8")
+    assert "url:" not in (content / "site.yaml").read_text(encoding="utf-8")
     result = run("build", "--publish", "--content", str(content), "--site-dir", str(tmp_path / "site"))
     assert result.returncode == 1
     assert (

@@ -42,7 +42,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "project"
     result = run("generate", "--content", str(FIXTURE), "--out", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr == f"Wrote a MkDocs project of 50 files into {out}/.\n"
+    assert result.stderr == f"Wrote a MkDocs project of 53 files into {out}/.\n"
     return out
 
 
@@ -179,7 +179,7 @@ def test_build_with_the_zensical_engine_swaps_the_site_in(tmp_path: Path) -> Non
     write(out / SITE_STAMP, "a site the builder made before\n")
     result = run("build", "--content", str(FIXTURE), "--site-dir", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.endswith(f"Built 17 generated pages into {out}/ with zensical.\n")
+    assert result.stderr.endswith(f"Built 18 generated pages into {out}/ with zensical.\n")
     assert not (out / "old.html").exists()
     assert (out / "facts" / "basics" / "index.html").is_file()
     assert (out / "search.json").is_file()
