@@ -88,7 +88,7 @@ def test_citation_marker_carries_source_and_quote(site: Path) -> None:
     assert '<q class="cite-quote">output was 100 t</q>' in marker.group(1)
     assert "Test Survey, January 2025: <cite>Annual summary of test metals</cite>" in marker.group(1)
     assert (
-        '<li id="ref_1" value="1"><a class="ref-back" href="#cite_1" aria-label="Back to the citation">↑</a> Ada Example.'
+        '<li id="ref_1" value="1"><span class="ref-back">↑ <a href="#cite_1" aria-label="Back to citation a">a</a>'
         in page
     )
 

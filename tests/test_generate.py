@@ -54,6 +54,7 @@ def test_the_project_is_plain_mkdocs(project: Path) -> None:
     assert config["theme"]["name"] == "material" and config["theme"]["custom_dir"] == "overrides"
     assert config["theme"]["font"] is False
     assert config["extra_css"] == ["assets/explainer.css"]
+    assert config["extra_javascript"] == ["assets/citations.js"]
     assert config["nav"][0] == {"Story": "index.md"}
     assert config["nav"][-1] == {
         "About": [
@@ -62,6 +63,7 @@ def test_the_project_is_plain_mkdocs(project: Path) -> None:
             {"Sources": "sources.md"},
             {"Errors in coverage": "corrections.md"},
             {"How we check facts": "method.md"},
+            {"Claims by status": "statuses.md"},
             {"Download the data": "downloads.md"},
         ]
     }
