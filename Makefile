@@ -5,12 +5,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Another explainer of the same repository: make build CONTENT=explainers/water (it builds into
+# explainers/site-water/, and `make serve` previews it on its site.yaml's preview_port).
 CONTENT ?= content
-SITE ?= site
-ADDR ?= 127.0.0.1:8000
+SITE ?=
+ADDR ?=
+SITE_DIR = $(or $(SITE),$(shell $(PY) -c 'import sys; from builder.settings import default_site_dir as d; print(d(__import__("pathlib").Path(sys.argv[1])))' $(CONTENT) 2>/dev/null),site)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve screenshots clean
+.PHONY: build docs serve test check format lint types content-check stats lint-workflow lock golden bench bench-serve bench-startup screenshots clean
 
 PIP := $(PY) -m pip --disable-pip-version-check
 LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
@@ -29,13 +32,13 @@ lock: $(STAMP) ## regenerate the hashed locks from pyproject.toml (make lock LOC
 	$(LOCK) --extra dev --constraint requirements/runtime.txt --output-file requirements/dev.txt pyproject.toml
 
 build: $(STAMP) ## validate content and build site/ with MkDocs in strict mode (BUILD_ARGS="--publish --url URL" to publish)
-	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE) $(BUILD_ARGS)
+	$(PY) -m builder build --content $(CONTENT) $(if $(SITE),--site-dir $(SITE)) $(BUILD_ARGS)
 
 docs: $(STAMP) ## the tool's own documentation (docs/) as a site of its own, strict, into site-docs/
 	$(PY) -m mkdocs build --strict --config-file mkdocs-docs.yml
 
-serve: $(STAMP) ## preview on http://127.0.0.1:8000, rebuilding when content or templates change
-	$(PY) -m builder serve --content $(CONTENT) --dev-addr $(ADDR)
+serve: $(STAMP) ## preview on http://127.0.0.1:8000 (or site.yaml's preview_port), rebuilding on every save
+	$(PY) -m builder serve --content $(CONTENT) $(if $(ADDR),--dev-addr $(ADDR))
 
 NODE_STAMP := node_modules/.installed
 
@@ -47,8 +50,8 @@ test: $(STAMP) $(NODE_STAMP) ## the whole test suite (browser tests need Chromiu
 	$(PY) -m pytest -q
 
 screenshots: $(STAMP) ## README screenshots of the home page (desktop and phone), taken with Chromium
-	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE)
-	$(PY) -m tests.screenshots $(SITE) screenshots
+	$(PY) -m builder build --content $(CONTENT) --site-dir $(SITE_DIR)
+	$(PY) -m tests.screenshots $(SITE_DIR) screenshots
 
 content-check: $(STAMP)
 	$(PY) -m builder check --content $(CONTENT)
@@ -75,6 +78,9 @@ bench: $(STAMP) ## time the builder's own stage as facts grow (a benchmark, not 
 bench-serve: $(STAMP) ## save-to-rebuilt-page time of the live preview on a copy of the real content
 	$(PY) -m tests.bench_serve
 
+bench-startup: $(STAMP) ## start-up of the command line and time of `check` (minimum of 9 fresh runs)
+	$(PY) -m tests.bench_startup
+
 golden: $(STAMP) ## regenerate the golden files in tests/cases/ (problems, rendered Markdown, command output)
 	$(PY) -m tests.golden
 
@@ -82,6 +88,6 @@ check: lint types content-check lint-workflow test ## everything CI runs
 
 clean:
 	@# Only a site folder the builder made (it holds the .explainer-site stamp) is removed.
-	@if [ -f "$(SITE)/.explainer-site" ]; then rm -rf "$(SITE)"; \
-	elif [ -e "$(SITE)" ]; then echo "$(SITE): left alone (no .explainer-site stamp: the builder did not make it)"; fi
+	@if [ -f "$(SITE_DIR)/.explainer-site" ]; then rm -rf "$(SITE_DIR)"; \
+	elif [ -e "$(SITE_DIR)" ]; then echo "$(SITE_DIR): left alone (no .explainer-site stamp: the builder did not make it)"; fi
 	rm -rf site-docs .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -10,12 +10,10 @@ import sys
 from pathlib import Path
 
 from .problems import Level, count, format_problems, has_errors
-from .review import STALE_CODES, format_findings, review
-from .scaffold import KINDS, new_item
-from .schema import SchemaOutError, write_schemas
-from .settings import DEFAULT_CONFIG, ENGINES
-from .stats import stats
-from .validate import check
+from .settings import COPIES, DEFAULT_CONFIG, DEFAULT_PORT, ENGINES, SCAFFOLD_KINDS, default_site_dir
+
+# Each command imports what it needs when it runs: the content model (pydantic) costs most of
+# `check`'s start-up, and the build pipeline (MkDocs, Jinja2, Babel, matplotlib) far more.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -54,7 +52,11 @@ def _parser() -> argparse.ArgumentParser:
 
     build_cmd = command("build", "Validate, render and build the site (MkDocs in strict mode, or Zensical).")
     build_cmd.add_argument(
-        "--site-dir", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)"
+        "--site-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: beside the content folder, 'site' for 'content', 'site-NAME' for NAME)",
     )
     build_cmd.add_argument(
         "--config",
@@ -110,7 +112,10 @@ def _parser() -> argparse.ArgumentParser:
 
     serve_cmd = command("serve", "Preview the site, rebuilding when content or templates change.")
     serve_cmd.add_argument(
-        "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address (default: 127.0.0.1:8000)"
+        "--dev-addr",
+        default=None,
+        metavar="HOST:PORT",
+        help=f"address (default: 127.0.0.1 and site.yaml's preview_port, else {DEFAULT_PORT})",
     )
     serve_cmd.add_argument(
         "--config",
@@ -132,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     stats_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
     new_cmd = command("new", "Append a skeleton item with empty required fields to a content file.")
-    new_cmd.add_argument("kind", choices=tuple(KINDS), metavar="KIND", help=f"one of {', '.join(KINDS)}")
+    new_cmd.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of {', '.join(SCAFFOLD_KINDS)}")
     new_cmd.add_argument("id", metavar="ID", help="the new item's id: lower-case words joined by hyphens")
     new_cmd.add_argument(
         "--file", default=None, metavar="NAME", help="file in the kind's folder (default: the first alphabetically)"
@@ -153,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="stored plain-text copies of sources, <source-id>.txt (default: copies, next to the content folder)",
+        help=f"stored plain-text copies of sources, <source-id>.txt (default: {COPIES}/ in the content folder)",
     )
     review_cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     return parser
@@ -169,12 +174,16 @@ def config_file(given: Path | None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "check":
+    if args.command in ("check", "stats", "review"):
+        from .validate import check
+
         checked = check(args.content)
+    if args.command == "check":
         print(format_problems(checked.problems, checked.files, args.format))
         return EXIT_PROBLEMS if has_errors(checked.problems) else EXIT_OK
     if args.command == "stats":
-        checked = check(args.content)
+        from .stats import stats
+
         if checked.content is None:
             print(format_problems(checked.problems, checked.files), file=sys.stderr)
             return EXIT_PROBLEMS
@@ -186,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(f"{key.replace('_', ' '):<{width}}  {value}" for key, value in counts.items()))
         return EXIT_OK
     if args.command == "schema":
+        from .schema import SchemaOutError, write_schemas
+
         try:
             written = write_schemas(args.out)
         except SchemaOutError as exc:
@@ -195,12 +206,15 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         return EXIT_OK
     if args.command == "new":
+        from .scaffold import new_item
+
         result = new_item(args.content, args.kind, args.id, args.file)
         print(result.message, file=sys.stdout if result.ok else sys.stderr)
         return EXIT_OK if result.ok else EXIT_PROBLEMS
     if args.command == "review":
-        checked = check(args.content)
-        copies = args.copies if args.copies is not None else args.content.parent / "copies"
+        from .review import STALE_CODES, format_findings, review
+
+        copies = args.copies if args.copies is not None else args.content / COPIES
         findings = review(checked, args.today or dt.date.today(), copies)
         print(format_findings(findings, count(checked.problems, Level.ERROR), args.format))
         if args.fail_on == "stale" and any(f.code in STALE_CODES for f in findings):
@@ -210,9 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from .build import build
 
+        site_dir = args.site_dir if args.site_dir is not None else default_site_dir(args.content)
         return build(
             args.content,
-            args.site_dir,
+            site_dir,
             config_file(args.config),
             args.format,
             args.engine,

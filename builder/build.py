@@ -15,6 +15,7 @@ import ipaddress
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from .load import ParseCache
 from .ogimage import ImageCache
 from .problems import Problem, format_problems, has_errors
 from .render import Rendered, render
+from .settings import DEFAULT_PORT
 from .validate import Checked, check
 from .write import SiteDirRefused, SiteWriter, refusal
 
@@ -373,12 +375,29 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def serve(content_dir: Path, config_file: Path, dev_addr: str, today: dt.date | None = None) -> int:
-    """Validate, then MkDocs' own `serve` with the explainer plugin, which watches the content folder."""
+def port_taken(host: str, port: int) -> str | None:
+    """Why nothing can listen on host:port (another program listens there), or None when it is free.
+
+    Binds the way MkDocs' server does (reusing an address in TIME_WAIT), so only a listening program counts."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def serve(content_dir: Path, config_file: Path, dev_addr: str | None, today: dt.date | None = None) -> int:
+    """Validate, then MkDocs' own `serve` with the explainer plugin, which watches the content folder.
+
+    Without `dev_addr`, the preview listens on 127.0.0.1 at site.yaml's preview_port (default 8000); a port
+    another program holds stops it with a message saying how to choose another."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    host = dev_addr.rsplit(":", 1)[0].strip("[]")
+    host = dev_addr.rsplit(":", 1)[0].strip("[]") if dev_addr else "127.0.0.1"
     if not _loopback(host):
         print(
             f"warning: serving on {host}, which other machines can reach; the preview is meant for this "
@@ -390,6 +409,22 @@ def serve(content_dir: Path, config_file: Path, dev_addr: str, today: dt.date | 
         print(prepared.report(), file=sys.stderr)
     if prepared.rendered is None:
         print("Not serving: fix the errors above first.", file=sys.stderr)
+        return 1
+    assert prepared.checked.content is not None
+    if dev_addr is None:
+        dev_addr = f"{host}:{prepared.checked.content.site.preview_port or DEFAULT_PORT}"
+    port = dev_addr.rsplit(":", 1)[-1]
+    if not (port.isdigit() and int(port) <= 65535):
+        print(f"error: --dev-addr {dev_addr}: give HOST:PORT, with a port from 0 to 65535", file=sys.stderr)
+        return 2
+    reason = port_taken(host, int(port))
+    if reason:
+        print(
+            f"error: cannot preview {content_dir} on {dev_addr}: the port is in use ({reason}), perhaps by the "
+            "preview of another explainer. Give this one its own port: preview_port in its site.yaml, or "
+            "--dev-addr 127.0.0.1:PORT.",
+            file=sys.stderr,
+        )
         return 1
     _logging(logging.INFO)
     try:

@@ -94,6 +94,7 @@ class Model(BaseModel):
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
         validate_default=False,
+        defer_build=True,
     )
 
 
@@ -179,7 +180,7 @@ class Via(Model):
     """The copy actually consulted, where it differs from the original publication."""
 
     name: Text
-    """Who published the copy, e.g. 'The Star (republishing SCMP)'."""
+    """Who published the copy, e.g. 'The Daily Example (republishing a wire story)'."""
     url: Url | None = None
     """Where the copy was read (http or https)."""
 
@@ -190,7 +191,7 @@ class Source(Model):
     kind_name: ClassVar[str] = "source"
     id: Id
     publisher: Text
-    """The original publisher, e.g. 'U.S. Geological Survey' or 'Reuters'."""
+    """The original publisher, e.g. 'World Health Organization' or 'Reuters'."""
     title: Text
     """The title as published."""
     authors: list[Text] = []
@@ -225,7 +226,7 @@ class Citation(Model):
     speaker: Ref | None = None
     """Who said the quoted words: the id of a person or organisation."""
     role: Text | None = None
-    """The speaker's role as the source gives it, e.g. 'director of the National Economic Council'."""
+    """The speaker's role as the source gives it, e.g. 'chief economist of the central bank'."""
     locator: Text | None = None
     """Where in the source: a page, section, table or paragraph."""
     note: Text | None = None
@@ -236,9 +237,9 @@ class Figure(Citation):
     """One source's value for a figure, shown side by side with the others'."""
 
     label: Text
-    """What is measured, e.g. 'China's share of mine production'."""
+    """What is measured, e.g. 'Share of households with broadband'."""
     value: Text
-    """The value with its unit, e.g. '69%' or '270,000 t REO'."""
+    """The value with its unit, e.g. '69%' or '1,200 t'."""
     year: Annotated[int, Field(ge=1800, le=2100)] | None = None
     """The year the value refers to."""
 
@@ -267,10 +268,10 @@ class Fact(Model):
     note: Markdown | None = None
     """An editor's note shown under the statement (e.g. 'only one source exists')."""
     ends: dt.date | None = None
-    """For a time-bound statement (a suspension, a deadline): the date it is due to end. After it, readers are
+    """For a time-bound statement (an offer, a deadline): the date it is due to end. After it, readers are
     told its status since then is unconfirmed, and the fact awaits review."""
     ends_note: Text | None = None
-    """What ends on that date, in a few words, e.g. 'the suspension runs until 10 November 2026'."""
+    """What ends on that date, in a few words, e.g. 'the offer runs until 30 June 2026'."""
     change_note: Text | None = None
     """A note on the latest change, shown with it on the What changed page and in the feed. Start it with
     'Correction:' when the change fixes an error of ours: it is then listed under Our corrections."""
@@ -310,7 +311,7 @@ class Event(Model):
     date: When
     """When it happened."""
     date_label: Text | None = None
-    """How to show the date where it is approximate, e.g. 'Late 1980s'."""
+    """How to show the date where it is approximate, e.g. 'Late 1990s'."""
     title: Text
     """What happened, in a line."""
     summary: Markdown | None = None
@@ -338,7 +339,8 @@ class ControlStatus(StrEnum):
 
 
 class ElementControl(Model):
-    """An export control that covers this element."""
+    """A control that covers this element (an export control, a sanction, a rule); site.yaml's
+    elements.control names the kind."""
 
     event: Ref
     """The id of the event that imposed the control."""
@@ -362,7 +364,7 @@ class Element(Model):
     uses: Markdown
     """Main uses, in a sentence or two."""
     controls: list[ElementControl] = []
-    """Export controls that cover the element."""
+    """Controls that cover the element (what kind of control, site.yaml's elements.control says)."""
     citations: Annotated[list[Citation], Field(min_length=1)]
     """Sources for the classification, uses and controls."""
     note: Markdown | None = None
@@ -381,7 +383,7 @@ class Person(Model):
     name: Text
     kind: EntityKind = EntityKind.PERSON
     role: Text
-    """The role held when quoted, e.g. 'US Commerce Secretary (June 2025)'."""
+    """The role held when quoted, e.g. 'Minister of Health (March 2024)'."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     description: Markdown | None = None
     """A sentence on who they are; cite with [@source-id]."""
@@ -392,9 +394,9 @@ class Person(Model):
 class Column(Model):
     id: Id
     label: Text
-    """The column's heading, e.g. 'Mine production'."""
+    """The column's heading, e.g. 'Output in 2024'."""
     unit: Text | None = None
-    """The unit of its numbers, e.g. 't REO' or '%'."""
+    """The unit of its numbers, e.g. 't' or '%'."""
 
 
 class Row(Model):
@@ -437,7 +439,7 @@ class Correction(Model):
     claim: Text
     """The wrong claim, in the words it appeared in."""
     appeared_in: Text
-    """Where the claim appeared, e.g. 'an NBC News article of June 2025, as republished'."""
+    """Where the claim appeared, e.g. 'a newspaper article of June 2025, as republished'."""
     correction: Markdown
     """What is correct; cite with [@fact-id] or [@source-id]."""
     citations: Annotated[list[Citation], Field(min_length=1)]
@@ -454,13 +456,13 @@ class Topic(Model):
 
 
 class Story(Model):
-    """The home page: the story in one screen."""
+    """The home page: the story in one screen. Without a story, the home page lists the facts by topic."""
 
     headline: Text
-    standfirst: Markdown
+    standfirst: Markdown | None = None
     """One or two sentences under the headline."""
-    what_happened: Markdown
-    """What has happened, cited with [@fact-id] or [@source-id]."""
+    what_happened: Markdown | None = None
+    """What has happened, cited with [@fact-id] or [@source-id]; without it, the page has no such section."""
     key_points: list[Ref] = []
     """Fact ids: what is behind the headline."""
     voices: list[Ref] = []
@@ -469,6 +471,9 @@ class Story(Model):
     """Event ids for the 'how we got here' excerpt."""
     questions: list[Ref] = []
     """Question ids for 'go deeper'."""
+    coverage: bool = True
+    """Show the tables counting the sources behind the story by kind and by country (a table only where the
+    sources give what it counts: the country table needs sources with a country)."""
 
 
 class Labels(Model):
@@ -491,11 +496,31 @@ class Labels(Model):
     about: Text = "About"
 
 
+class CategoryLabels(Model):
+    """What each element category is called on the elements page (the legend shows it with a capital)."""
+
+    light: Text = "light"
+    heavy: Text = "heavy"
+    neither: Text = "neither"
+
+
 class ElementSettings(Model):
+    """The elements page: its title and introduction, and every word of its grid that depends on the topic."""
+
     title: Text = "Elements"
+    """The page's title and navigation entry."""
     intro: Markdown | None = None
-    convention: Markdown
-    """The convention that splits light from heavy, with a citation."""
+    """A paragraph or two at the top of the page."""
+    convention: Markdown | None = None
+    """The convention that splits the elements into categories, with a citation."""
+    categories: CategoryLabels = CategoryLabels()
+    """The names of the categories light, heavy and neither, e.g. 'light metals'."""
+    control: Text = "Control"
+    """What the controls of an element are, as the label of each control's line, e.g. 'Export control'."""
+    no_control: Text = "No control in the content."
+    """The line shown for an element without controls."""
+    controlled: Text = "Red border: under a control in the content (in force or suspended)"
+    """The legend of the red border drawn round an element under a control in force or suspended."""
 
 
 class DataLicence(Model):
@@ -521,9 +546,13 @@ class Site(Model):
     updated: dt.date
     """When the content was last revised; also the build's timestamp."""
     topics: Annotated[list[Topic], Field(min_length=1)]
-    story: Story
+    story: Story | None = None
+    """The home page's story; without one, the home page lists the facts by topic."""
     labels: Labels = Labels()
     elements: ElementSettings | None = None
+    preview_port: Annotated[int, Field(ge=1024, le=65535)] | None = None
+    """The port `serve` previews this explainer on (default 8000): give each explainer in a repository its own,
+    so that their previews run side by side."""
     data_licence: DataLicence | None = None
     """The licence of the downloadable data (facts, sources, datasets...); without one, the downloads say
     that no licence is stated. Quotations in it remain their publishers'."""
@@ -613,7 +642,7 @@ class Content(Model):
     def prose(self) -> list[str]:
         """Every Markdown text in which [@id] citations may appear."""
         site = self.site
-        texts: list[str | None] = [site.story.what_happened, site.story.standfirst]
+        texts: list[str | None] = [site.story.what_happened, site.story.standfirst] if site.story else []
         texts += [topic.description for topic in site.topics]
         if site.elements:
             texts += [site.elements.intro, site.elements.convention]

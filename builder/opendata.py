@@ -398,11 +398,15 @@ def _package_name(site: Site) -> str:
 
 
 def downloads(content: Content) -> dict[str, str]:
-    """Every download file and the data dictionary, keyed by path under the docs folder."""
+    """Every download file and the data dictionary, keyed by path under the docs folder.
+
+    A table without rows (questions, events, figures or datasets an explainer does not have) is left out."""
     site = content.site
     files: dict[str, str] = {}
     resources: list[dict[str, Any]] = []
     for table in tables(content):
+        if not table.rows:
+            continue  # a content type the explainer does not have: no file, no entry in the dictionary
         as_csv, as_json = table_files(table)
         for suffix, text, media, listed in (
             ("csv", as_csv, "text/csv", "string"),

@@ -31,6 +31,7 @@ from .model import (
     STATUS_TEXT,
     Citation,
     Content,
+    ElementSettings,
     Fact,
     Question,
     Source,
@@ -96,6 +97,11 @@ def plain(text: str | None) -> Markup:
 
 _INERT = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 """Text that no Markdown or HTML reading can act on: ids, numbers, single words."""
+
+
+def initial(text: str) -> str:
+    """The text with its first letter as a capital, the rest as written ('light metals' -> 'Light metals')."""
+    return text[:1].upper() + text[1:]
 
 
 def _finalize(value: Any) -> Any:
@@ -411,6 +417,7 @@ def _environment() -> Environment:
     env.filters["plain"] = plain
     env.filters["shorten"] = shorten
     env.filters["preformatted"] = preformatted
+    env.filters["initial"] = initial
     return env
 
 
@@ -562,7 +569,7 @@ def render(
         image = None
         if site.url:  # a share image needs the site's absolute address; a local preview goes without
             image = f"{IMAGES}/{src.removesuffix('.md')}.png"
-            shares[image] = images.image(title or site.story.headline, site.title)
+            shares[image] = images.image(title or (site.story.headline if site.story else site.title), site.title)
         pages[src] = (
             front_matter(title=title, description=shorten(description), image=image)
             + body
@@ -578,14 +585,21 @@ def render(
             also[other].append(fact)
 
     labels, name = site.labels, site.title
-    story = jsonld.article(site, "", site.story.headline, site.description, site.updated.isoformat())
-    page("index.md", "story.md.j2", None, site.description, [story], coverage=_coverage(content))
-    page(
-        "questions/index.md",
-        "questions.md.j2",
-        labels.questions,
-        f"Questions readers ask about {name}, each with a short answer first and a cited answer after it.",
-    )
+    facts_index = "facts/index.md"
+    if site.story:
+        story = jsonld.article(site, "", site.story.headline, site.description, site.updated.isoformat())
+        coverage = _coverage(content) if site.story.coverage else {"origins": [], "countries": []}
+        page("index.md", "story.md.j2", None, site.description, [story], coverage=coverage)
+    else:
+        # Without a story the home page is the facts page: the topics and their facts.
+        facts_index = "index.md"
+    if content.questions:
+        page(
+            "questions/index.md",
+            "questions.md.j2",
+            labels.questions,
+            f"Questions readers ask about {name}, each with a short answer first and a cited answer after it.",
+        )
     for question in content.questions:
         page(
             f"questions/{question.id}.md",
@@ -604,12 +618,14 @@ def render(
             question=question,
             updated=fresh.changed(question.id, question.as_of),
         )
+    home = facts_index == "index.md"
     page(
-        "facts/index.md",
+        facts_index,
         "facts.md.j2",
-        labels.facts,
-        f"Every checked fact in {name}, by topic, with its sources and status.",
+        labels.facts,  # the home page too: in the Facts section of the navigation, MkDocs titles it as a page
+        site.description if home else f"Every checked fact in {name}, by topic, with its sources and status.",
         by_topic=by_topic,
+        home=home,
     )
     for topic in site.topics:
         page(
@@ -631,8 +647,9 @@ def render(
             "elements.md",
             "elements.md.j2",
             site.elements.title if site.elements else labels.elements,
-            f"The elements covered by {name}: classification, uses and export controls.",
+            f"The elements covered by {name}: classification, uses and controls.",
             elements=sorted(content.elements, key=lambda e: e.atomic_number),
+            settings=site.elements or ElementSettings(),
         )
     if content.people:
         page(
@@ -715,16 +732,15 @@ def render(
         "downloads.md",
         "downloads.md.j2",
         labels.downloads,
-        f"The facts, sources, questions, events and data of {name} as JSON and CSV, with a data dictionary.",
+        f"The {_joined(_published(content))} of {name} as JSON and CSV, with a data dictionary.",
         tables=listing(assets),
         dictionary=f"{FOLDER}/datapackage.json",
     )
 
-    nav: list[Any] = [
-        {labels.home: "index.md"},
-        {labels.questions: "questions/index.md"},
-        {labels.facts: ["facts/index.md", *({topics[t].label: f"facts/{t}.md"} for t in topics)]},
-    ]
+    nav: list[Any] = [{labels.home: "index.md"}] if site.story else []
+    if "questions/index.md" in pages:
+        nav.append({labels.questions: "questions/index.md"})
+    nav.append({labels.facts: [facts_index, *({topics[t].label: f"facts/{t}.md"} for t in topics)]})
     for label, src in (
         (labels.timeline, "timeline.md"),
         (labels.elements, "elements.md"),
@@ -759,15 +775,30 @@ def _by_day(changes: list[dict[str, Any]]) -> list[tuple[dt.date, Markup, list[d
     return days
 
 
+def _published(content: Content) -> list[str]:
+    """What the downloads hold, in words: the content types the explainer has."""
+    found = ["facts", "sources"]
+    found += ["questions"] * bool(content.questions) + ["events"] * bool(content.events)
+    found += ["data"] * bool(content.datasets)
+    return found
+
+
+def _joined(words: list[str]) -> str:
+    """'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def country_name(code: str | None) -> str:
-    """'CN' -> 'China' (English names from Babel's CLDR data); None -> 'International'."""
+    """'FR' -> 'France' (English names from Babel's CLDR data); None -> 'International'."""
     if code is None:
         return "International"
     return str(Locale("en").territories.get(code, code))
 
 
 def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
-    """How many sources stand behind the story: by origin (governments by country), kind and country."""
+    """How many sources stand behind the story: by origin (governments by country), kind and country.
+
+    Each list is empty where there is nothing to count (no evidence sources; no source with a country)."""
     evidence = [s for s in content.sources if s.kind is not SourceKind.AGGREGATOR]
 
     def origin(source: Source) -> str:
@@ -778,7 +809,8 @@ def _coverage(content: Content) -> dict[str, list[tuple[str, int]]]:
     def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
         return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
+    countries = any(s.country for s in evidence)  # without any, the table would only say "International"
     return {
         "origins": ranked(Counter(origin(s) for s in evidence)),
-        "countries": ranked(Counter(country_name(s.country) for s in evidence)),
+        "countries": ranked(Counter(country_name(s.country) for s in evidence)) if countries else [],
     }

@@ -8,6 +8,7 @@ the skeleton is appended to its text, so its comments and order stay byte-for-by
 
 from __future__ import annotations
 
+import os
 import re
 import types
 import typing
@@ -29,7 +30,7 @@ KINDS: dict[str, tuple[str, type[Model]]] = {
     "question": ("questions", Question),
     "event": ("events", Event),
 }
-"""What `new` can scaffold: kind -> (content folder, model)."""
+"""What `new` can scaffold: kind -> (content folder, model); the same kinds as settings.SCAFFOLD_KINDS."""
 
 _DATE_HINT = "Write the date as YYYY-MM-DD"
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$")
@@ -154,6 +155,20 @@ def find_id(content_dir: Path, ident: str) -> str | None:
     return None
 
 
+def schema_path(file: Path, kind: str) -> str | None:
+    """The JSON Schema of `kind` for a new content file, as a path relative to the file's folder (what the
+    yaml-language-server modeline takes): `schemas/<kind>.schema.json` in the nearest folder above the file
+    that has one, up to the repository's root. None when there is none (`schema --out DIR` writes them)."""
+    folder = file.parent.absolute()
+    name = f"{kind}.schema.json"
+    for above in folder.parents:
+        if (above / "schemas" / name).is_file():
+            return Path(os.path.relpath(above / "schemas" / name, folder)).as_posix()
+        if (above / ".git").exists():
+            break
+    return None
+
+
 def target_file(content_dir: Path, folder: str, name: str | None) -> Path:
     if name is not None:
         return content_dir / folder / name
@@ -177,6 +192,7 @@ def new_item(content_dir: Path, kind: str, ident: str, file_name: str | None = N
     file = target_file(content_dir, folder, file_name)
     display = file.as_posix()
     item = skeleton(kind, ident)
+    schema: str | None = None
     if file.is_symlink() or (file.exists() and not file.is_file()):
         return Scaffolded(
             False, f"{display} is not a regular file (a link, folder, pipe or device); choose another --file"
@@ -194,7 +210,8 @@ def new_item(content_dir: Path, kind: str, ident: str, file_name: str | None = N
         text = raw.decode("utf-8")
         new_text = text + _separator(text) + item
     else:
-        new_text = f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n{item}"
+        schema = schema_path(file, kind)
+        new_text = (f"# yaml-language-server: $schema={schema}\n" if schema else "") + item
         before = None
     after, _ = load_text(display, new_text.encode("utf-8"))
     count = len(before.data) if before is not None else 0
@@ -210,10 +227,16 @@ def new_item(content_dir: Path, kind: str, ident: str, file_name: str | None = N
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_bytes(new_text.encode("utf-8"))
     line = after.mark((count,)).line
+    hint = ""
+    if before is None and schema is None:
+        hint = (
+            " No schemas/ folder was found above it, so it has no schema line for editors' tools: "
+            "`python -m builder schema --out DIR` writes the schemas."
+        )
     return Scaffolded(
         True,
         f"{display}:{line}: added {kind} '{ident}'. Fill in every empty field; "
-        "`python -m builder check` lists those still empty.",
+        f"`python -m builder check` lists those still empty.{hint}",
         file,
         line,
     )

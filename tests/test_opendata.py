@@ -352,6 +352,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory, fixture_content: Cont
     datasets = [d.model_copy(update={"title": f"Data {HOSTILE}", "description": HOSTILE}) for d in content.datasets]
     # a question is its page's title, which the theme prints in <title> as it is (check refuses markup there)
     questions = [q.model_copy(update={"short_answer": f"Because {HOSTILE}."}) for q in content.questions]
+    assert content.site.story is not None
     story = content.site.story.model_copy(update={"headline": f"Story {HOSTILE}"})
     site = content.site.model_copy(
         update={

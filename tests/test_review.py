@@ -72,7 +72,8 @@ def test_json_format_and_items_with_errors_left_out(content: Path) -> None:
         "line": 7,
         "col": 14,
         "code": "quote-unchecked",
-        "message": "correction 'none-produced' quotes source 'source-a', which has no stored copy (copies/source-a.txt)",
+        "message": "correction 'none-produced' quotes source 'source-a', which has no stored copy "
+        "(content/copies/source-a.txt)",
     }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from builder.scaffold import KINDS, new_item, skeleton
+from builder.settings import SCAFFOLD_KINDS
 from builder.validate import check
 from tests.conftest import run, write
 
@@ -63,6 +64,7 @@ def test_filled_skeleton_passes(content: Path) -> None:
 
 
 def test_new_with_file_creates_it_with_a_schema_modeline(content: Path) -> None:
+    write(content.parent / "schemas" / "event.schema.json", "{}\n")
     result = new_item(content, "event", "fresh-event", "later.yaml")
     assert result.ok, result.message
     text = (content / "events" / "later.yaml").read_text()
@@ -126,3 +128,8 @@ def test_unknown_kind_is_a_usage_error(content: Path) -> None:
     result = run("new", "person", "someone", "--content", "content", cwd=content.parent)
     assert result.returncode == 2
     assert "invalid choice: 'person'" in result.stderr
+
+
+def test_the_command_line_offers_exactly_the_kinds_new_can_scaffold():
+    # settings.SCAFFOLD_KINDS lets the command line list the kinds without importing the model.
+    assert tuple(KINDS) == SCAFFOLD_KINDS
