@@ -75,6 +75,9 @@ lint-workflow: $(STAMP)
 bench: $(STAMP) ## time the builder's own stage as facts grow (a benchmark, not a test)
 	$(PY) -m tests.bench_builder
 
+bench-search: $(STAMP) ## build time and bytes downloaded before the first search result, 1,000 and 10,000 facts
+	$(PY) -m tests.bench_search 1000 10000
+
 bench-serve: $(STAMP) ## save-to-rebuilt-page time of the live preview on a copy of the real content
 	$(PY) -m tests.bench_serve
 

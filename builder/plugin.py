@@ -28,6 +28,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from . import search
 from .build import (
     CSS,
     JS,
@@ -66,6 +67,10 @@ class ExplainerConfig(base.Config):
     history = c.Type(bool, default=True)
     """Date facts and answers, and list what changed, from the content folder's git history."""
 
+    search = c.Type(bool, default=True)
+    """Material's search dialog answers from a Pagefind index built from the content (builder/search.py) instead
+    of the theme's search plugin indexing every finished page; needs the theme's `search` plugin listed."""
+
     poll_interval = c.Type(float, default=0.1)
     """Live preview: how often, in seconds, the watched folders are checked for saved files."""
 
@@ -79,6 +84,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Preview only: page path -> (what it was converted from, the results of converting it)."""
         self.content_dir = Path("content")
         self._prepared = self.preparer.last
+        self.indexer = search.Indexer()
+        """Writes the search index; keeps the last one for rebuilds whose content did not change."""
+        self.search_worker: str | None = None
+        """The search worker Material's dialog talks to (builder/material/base.html), when the index is ours."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -119,6 +128,14 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             except ThemeMismatch as exc:
                 raise PluginError(str(exc)) from exc
             config.theme.dirs[position:position] = [str(OVERRIDES), *([str(fixes)] if fixes else [])]
+        self.search_worker = None
+        theme_search = config.plugins.get("material/search")
+        if self.config.search and config.theme.name == "material" and theme_search and theme_search.config.enabled:
+            # The theme's plugin would index every finished page into one file loaded on every page.
+            theme_search.config.enabled = False
+            self.search_worker = search.WORKER
+            if search.CSS not in config.extra_css:
+                config.extra_css.append(search.CSS)
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -154,7 +171,22 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         for asset in (CSS, JS):
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(OVERRIDES / asset)))
+        if self.search_worker is not None:
+            for path in (search.WORKER, search.CSS):
+                files.append(File.generated(config, path, abs_src_path=str(search.ASSETS / Path(path).name)))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        prepared = self._prepared
+        if self.search_worker is None or prepared is None or prepared.rendered is None:
+            return
+        assert prepared.checked.content is not None
+        content = prepared.checked.content
+        found = search.records(content, prepared.rendered.pages, own_files(self.content_dir))
+        try:
+            self.indexer.write(found, content.site.language, Path(config.site_dir))
+        except search.SearchIndexFailed as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         """In the live preview, convert a page's Markdown again only when it (or the set of files) changed."""

@@ -91,17 +91,6 @@ def page(browser: Browser) -> Iterator[Page]:
     assert errors == [], f"console errors: {errors}"
 
 
-def test_search_for_dysprosium_lands_on_the_fact(page: Page, server: str) -> None:
-    page.goto(server)
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").press_sequentially("dysprosium", delay=30)
-    result = page.locator(".md-search-result__item a[href*='/facts/basics/'][href$='#alpha-fact']").first
-    expect(result).to_be_visible(timeout=10_000)
-    result.click()
-    page.wait_for_url(re.compile(r"/facts/basics/(\?h=dysprosium)?#alpha-fact$"))
-    expect(page.locator("h2#alpha-fact")).to_be_visible()
-
-
 def test_hover_and_focus_reveal_source_and_quote(page: Page, server: str) -> None:
     page.goto(server + "facts/basics/")
     cite = page.locator("#alpha-fact ~ p .cite").first
@@ -156,35 +145,6 @@ def test_page_types_pass_axe_and_fit_a_phone(page: Page, real_server: str, path:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(real_server + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-
-
-@pytest.mark.parametrize(
-    ("query", "anchor"),
-    [("Busan", "#busan-"), ("Announcement No. 18", "#announcement-18-"), ("dysprosium", "#")],
-)
-def test_search_lands_on_the_right_item(page: Page, real_server: str, query: str, anchor: str) -> None:
-    page.goto(real_server)
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
-    # Material folds a page's further matches under "more on this page": unfold them, as a reader would.
-    # Results are drawn again after each keystroke is searched, folded again: unfold until the match shows.
-    result = page.locator(f".md-search-result__item a[href*='{anchor}']").first
-    for _ in range(50):
-        page.evaluate("document.querySelectorAll('.md-search-result details').forEach(d => d.open = true)")
-        if result.is_visible():
-            break
-        page.wait_for_timeout(200)
-    expect(result).to_be_visible()
-    target = str(result.get_attribute("href")).split("#", 1)[1]
-    result.click()
-    page.wait_for_url(re.compile(f"#{re.escape(target)}$"))
-    expect(page.locator(f"[id='{target}']")).to_be_in_viewport()
-    section = page.evaluate(
-        "id => { const h = document.getElementById(id); return h.textContent + ' ' + h.nextElementSibling.textContent; }",
-        target,
-    )
-    assert query.lower() in section.lower()
 
 
 def test_keyboard_alone_reaches_a_citation(page: Page, real_server: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from tests.conftest import FIXTURE, ROOT, run, write
+from tests.pagefind_index import fragments
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -70,14 +70,14 @@ def test_pages_are_generated(site: Path) -> None:
 
 
 def test_every_fact_is_a_search_result_that_lands_on_it(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text())
-    hits = {doc["location"]: doc for doc in index["docs"] if "dysprosium" in doc["text"].lower()}
+    records = fragments(site)
+    hits = {href for href, record in records.items() if "dysprosium" in record["content"].lower()}
     assert "facts/basics/#alpha-fact" in hits
-    assert hits["facts/basics/#alpha-fact"]["title"] == "Alpha dysprosium output"
-    # the citation tooltips are kept out of search results
-    assert hits["facts/basics/#alpha-fact"]["text"] == "<p>The test survey put dysprosium output at 100 t in 2024.</p>"
-    questions = {doc["location"] for doc in index["docs"] if doc["title"] == "What is alpha?"}
-    assert "questions/what-is-alpha/" in questions
+    fact = records["facts/basics/#alpha-fact"]
+    assert fact["meta"]["title"] == "Alpha dysprosium output"
+    # the record is the fact's title and statement, from the content: no citation tooltip, no quote
+    assert fact["content"] == "Alpha dysprosium output. The test survey put dysprosium output at 100 t in 2024."
+    assert records["questions/what-is-alpha/"]["meta"]["title"] == "What is alpha?"
 
 
 def test_citation_marker_carries_source_and_quote(site: Path) -> None:

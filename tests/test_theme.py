@@ -67,8 +67,16 @@ def escape_values(text: str, name: str) -> str:
 
 CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "base.html": (
-        "no autocomplete attribute on the drawer and search checkboxes (the Nu Html Checker: not allowed on checkboxes)",
+        "no autocomplete attribute on the drawer and search checkboxes (the Nu Html Checker: not allowed on checkboxes),"
+        " and the search dialog talks to the explainer's own search worker (Pagefind) where the explainer plugin"
+        " builds the index",
         [
+            (
+                '"search": "assets/javascripts/workers/search.a7633da7.min.js" | url,',
+                '"search": (config.plugins.explainer.search_worker if config.plugins.explainer and'
+                " config.plugins.explainer.search_worker else"
+                ' "assets/javascripts/workers/search.a7633da7.min.js") | url,',
+            ),
             (
                 'type="checkbox" id="__drawer" autocomplete="off">',
                 'type="checkbox" id="__drawer">',
@@ -77,6 +85,16 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
                 'type="checkbox" id="__search" autocomplete="off">',
                 'type="checkbox" id="__search">',
             ),
+        ],
+    ),
+    "partials/header.html": (
+        "the search button and dialog show where the explainer plugin answers searches from its own index (it"
+        " turns the theme's search plugin's indexing off)",
+        [
+            (
+                "{% if search.enabled %}",
+                "{% if search.enabled or (config.plugins.explainer and config.plugins.explainer.search_worker) %}",
+            )
         ],
     ),
     "partials/search.html": (

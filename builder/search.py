@@ -1,0 +1,317 @@
+"""The site's search index, built from the content (not by re-reading the finished pages): Pagefind's chunked index.
+
+One record per item a reader looks for (fact, question, element, person, event; then sources, datasets and
+corrections) with the URL of its anchor, and one per page (its title and description; the explainer's own
+pages with their text). Each record is handed to Pagefind as a small HTML document written here with every
+value escaped, so that its `data-pagefind-weight` attributes rank items above list pages and the
+explainer's own "how this site is made" pages last. Pagefind splits the index into chunks: a reader
+downloads only the chunks the words typed need. The search worker (builder/searchui/explainer-search.js)
+answers Material's search dialog from it, lists items first, and adds the spelling variants (licence and
+license) of the table written here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import markdown
+import yaml
+
+from .markup import Prose, _TextOnly
+from .model import Content
+from .render import CITE_RUN, Index, page_url
+
+FOLDER = "pagefind"
+"""Where the index goes in the built site."""
+VARIANTS_FILE = "explainer-variants.json"
+"""The spelling-variant table the worker reads (inside FOLDER)."""
+ASSETS = Path(__file__).parent / "searchui"
+"""The search worker and the results' style sheet, added to the site by the plugin (not to generated projects)."""
+WORKER = "assets/javascripts/workers/explainer-search.js"
+"""Where the search worker (ASSETS / explainer-search.js) goes in the site."""
+CSS = "assets/explainer-search.css"
+"""Where the search results' colours (AA contrast; ASSETS / explainer-search.css) go in the site."""
+STUB = "search/search_index.json"
+"""Material's page script fetches this file on every page and hands it to the worker: here it holds only the
+language (a few dozen bytes, whatever the number of facts); the worker does not need it."""
+KEEP = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|wasm\.[^/]+)$")
+"""Pagefind's files the search needs at the top of FOLDER (its own UI scripts and styles are not used)."""
+KEEP_FOLDERS = ("index", "fragment", "filter")
+
+
+class Tier(Enum):
+    """How a record ranks: (weight of its title's words, weight of its text's words) in Pagefind's score
+    (data-pagefind-weight). Items also carry a filter: the worker lists every matching item first."""
+
+    ITEM = (7.0, 1.0)
+    """Facts, questions, elements, people and events: what a reader searches for."""
+    REFERENCE = (2.0, 0.5)
+    """Sources and datasets."""
+    LIST = (1.0, 0.3)
+    """Pages that list items (a topic, the timeline), and corrections of others' claims."""
+    META = (0.5, 0.1)
+    """Pages about the site (method, changes, downloads) and the explainer's own pages: found, ranked last."""
+
+
+@dataclass(frozen=True)
+class Record:
+    url: str
+    """Site-relative URL, with the item's anchor: 'facts/supply/#china-refining-share'."""
+    title: str
+    text: str
+    page: str
+    """The title of the page that holds it (the heading its result is shown under)."""
+    tier: Tier
+
+    def document(self, language: str) -> str:
+        """The record as the HTML document Pagefind indexes; every value escaped. Its URL and page title are
+        metadata taken from attributes (`key[attribute]`), so that they add no words to the index."""
+        title_weight, text_weight = self.tier.value
+        item = ITEM_FILTER if self.tier is Tier.ITEM else ""
+        return (
+            f'<!doctype html><html lang="{html.escape(language)}"><head><title>{html.escape(self.title)}</title>'
+            f'</head><body><h1 data-pagefind-weight="{title_weight}">{html.escape(self.title)}</h1>'
+            f'<p data-pagefind-weight="{text_weight}">{html.escape(self.text)}</p>'
+            f'<span data-pagefind-meta="href[data-href], page[data-page]" data-href="{html.escape(self.url)}"'
+            f' data-page="{html.escape(self.page)}"{item}></span></body></html>'
+        )
+
+
+ITEM_FILTER = ' data-pagefind-filter="item:yes"'
+"""Items carry one Pagefind filter, so that the worker can ask for them first. One filter with one value: with
+more, Pagefind writes the values in a different order on each run, and two builds would differ."""
+
+
+SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("aluminium", "aluminum"),
+    ("analyse", "analyze"),
+    ("armour", "armor"),
+    ("behaviour", "behavior"),
+    ("catalogue", "catalog"),
+    ("centre", "center"),
+    ("colour", "color"),
+    ("defence", "defense"),
+    ("dialogue", "dialog"),
+    ("endeavour", "endeavor"),
+    ("favour", "favor"),
+    ("fibre", "fiber"),
+    ("flavour", "flavor"),
+    ("fulfil", "fulfill"),
+    ("grey", "gray"),
+    ("harbour", "harbor"),
+    ("honour", "honor"),
+    ("judgement", "judgment"),
+    ("labell", "label"),
+    ("labour", "labor"),
+    ("licenc", "licens"),
+    ("litre", "liter"),
+    ("manoeuvr", "maneuver"),
+    ("metre", "meter"),
+    ("modell", "model"),
+    ("neighbour", "neighbor"),
+    ("offence", "offense"),
+    ("programme", "program"),
+    ("rumour", "rumor"),
+    ("sulphur", "sulfur"),
+    ("travell", "travel"),
+    ("vapour", "vapor"),
+    # -ise / -ize
+    ("authoris", "authoriz"),
+    ("characteris", "characteriz"),
+    ("criticis", "criticiz"),
+    ("industrialis", "industrializ"),
+    ("liberalis", "liberaliz"),
+    ("maximis", "maximiz"),
+    ("minimis", "minimiz"),
+    ("nationalis", "nationaliz"),
+    ("normalis", "normaliz"),
+    ("organis", "organiz"),
+    ("prioritis", "prioritiz"),
+    ("realis", "realiz"),
+    ("recognis", "recogniz"),
+    ("stabilis", "stabiliz"),
+    ("subsidis", "subsidiz"),
+    ("utilis", "utiliz"),
+)
+"""British and American spellings of English word beginnings (the worker swaps the beginning of a query word:
+'colours' is searched as 'colors' too). Used when the site's language is English."""
+
+
+def variants(language: str) -> dict[str, list[str]]:
+    """Word beginning -> its other spellings, both ways, for the site's language (empty but for English)."""
+    if language.split("-")[0].lower() != "en":
+        return {}
+    table: dict[str, list[str]] = {}
+    for british, american in SPELLINGS:
+        table.setdefault(british, []).append(american)
+        table.setdefault(american, []).append(british)
+    return dict(sorted(table.items()))
+
+
+MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&#!|~=]|^\s*(?:[-+>]|\d+[.)])(?:\s|$)|  $", re.MULTILINE)
+"""Characters and line starts that may make Markdown do something; text without any reads as written."""
+
+
+def plain_text(markdown_text: str, prose: Prose) -> str:
+    """The text a reader sees of editor Markdown, on one line; most statements hold no Markdown syntax at all,
+    and skip the conversion (the same result, a tenth of the time)."""
+    if MARKDOWN_SYNTAX.search(markdown_text):
+        return prose.text(markdown_text)
+    return " ".join(markdown_text.split())
+
+
+def _front_matter(page: str) -> dict[str, str]:
+    if not page.startswith("---\n"):
+        return {}
+    end = page.find("\n---\n", 4)
+    meta = yaml.safe_load(page[4:end]) if end > 0 else None
+    return meta if isinstance(meta, dict) else {}
+
+
+LIST_PAGES = {"index.md", "questions/index.md", "facts/index.md", "timeline.md", "elements.md", "people.md"}
+LIST_PAGES |= {"data.md", "sources.md", "corrections.md"}
+"""Generated pages that list items (topic pages under facts/ too); every other generated page is about the site."""
+
+
+def records(content: Content, pages: dict[str, str], own: dict[str, Path]) -> list[Record]:
+    """Every search record: items from the content, pages from their front matter, the explainer's own pages.
+
+    `pages` is the rendered Markdown by page path (render.Rendered.pages), `own` the hand-written pages
+    (build.own_files).
+    """
+    prose = Prose()
+    index = Index.of(content)
+    site = content.site
+
+    def text(*parts: str | None) -> str:
+        return " ".join(plain_text(CITE_RUN.sub("", part), prose) for part in parts if part)
+
+    titles = {src: str(_front_matter(markdown_text).get("title") or site.title) for src, markdown_text in pages.items()}
+
+    def at(ident: str, anchor: bool = True) -> tuple[str, str]:
+        src = index.pages[ident]
+        return page_url(src) + (f"#{ident}" if anchor else ""), titles.get(src, site.title)
+
+    found: list[Record] = []
+
+    def add(ident: str, title: str, body: str, tier: Tier, anchor: bool = True) -> None:
+        url, page = at(ident, anchor)
+        found.append(Record(url, title, body, page, tier))
+
+    for fact in content.facts:
+        add(fact.id, fact.title, text(fact.statement, fact.note), Tier.ITEM)
+    for question in content.questions:
+        add(question.id, question.question, text(question.short_answer, question.answer), Tier.ITEM, anchor=False)
+    for element in content.elements:
+        add(element.id, f"{element.name} ({element.symbol})", text(element.uses, element.note), Tier.ITEM)
+    for person in content.people:
+        add(person.id, person.name, " ".join((person.role, text(person.description))), Tier.ITEM)
+    for event in content.events:
+        add(event.id, event.title, text(event.summary), Tier.ITEM)
+    for source in content.sources:
+        add(source.id, f"{source.publisher}: {source.title}", " ".join(source.authors), Tier.REFERENCE)
+    for dataset in content.datasets:
+        add(dataset.id, dataset.title, text(dataset.description, dataset.note), Tier.REFERENCE)
+    for correction in content.corrections:
+        add(correction.id, correction.claim, text(correction.correction), Tier.LIST)
+    items = {record.url for record in found}
+    for src, markdown_text in sorted(pages.items()):
+        if page_url(src) in items:
+            continue  # a question's page: its record is the question's
+        meta = _front_matter(markdown_text)
+        tier = Tier.LIST if src in LIST_PAGES or src.startswith("facts/") else Tier.META
+        found.append(Record(page_url(src), titles[src], str(meta.get("description") or ""), titles[src], tier))
+    converter = markdown.Markdown(extensions=["tables"])
+    for path, file in sorted(own.items()):
+        if path.endswith(".md"):
+            title, body = _own_page(file.read_text("utf-8"), converter, Path(path).stem)
+            found.append(Record(page_url(path), title, body, title, Tier.META))
+    return found
+
+
+def _own_page(source: str, converter: markdown.Markdown, fallback: str) -> tuple[str, str]:
+    """A hand-written page's title (front matter, else its first heading) and its text."""
+    meta = _front_matter(source)
+    if source.startswith("---\n"):
+        source = source[source.find("\n---\n", 4) + 5 :]
+    reader = _TextOnly()
+    reader.feed(converter.reset().convert(source))
+    reader.close()
+    body = " ".join("".join(reader.parts).split())
+    heading = re.search(r"^# (.+)$", source, re.MULTILINE)
+    title = str(meta.get("title") or (heading.group(1).strip() if heading else fallback))
+    return title, body
+
+
+class Indexer:
+    """Writes the search index into a site. It keeps the last index's files: a live-preview rebuild whose
+    records did not change (a template or a page's layout was edited) copies them instead of indexing again."""
+
+    def __init__(self) -> None:
+        self._key: tuple[str, tuple[Record, ...]] | None = None
+        self._files: dict[str, bytes] = {}
+        self.runs = 0
+        """How many times Pagefind indexed records (a rebuild with the same records reuses the last index)."""
+
+    def write(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
+        """The index, the spelling-variant table and Material's stub, into site_dir."""
+        key = (language, tuple(found))
+        if key != self._key:
+            self._files = index_files(list(key[1]), language)
+            self._key = key
+            self.runs += 1
+        for path, data in self._files.items():
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+
+def index_files(found: list[Record], language: str) -> dict[str, bytes]:
+    """Every file of the search, by its path in the site: Pagefind's index of the records, the variant table
+    and Material's stub.
+
+    The records are written as small HTML files into a temporary folder that Pagefind's indexer reads in one
+    run (its Python API answers one call per 0.1 s: a call per record would take minutes at 10,000 facts).
+    """
+    files: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="explainer-search-") as temporary:
+        source, built = Path(temporary, "records"), Path(temporary, "index")
+        source.mkdir()
+        for number, record in enumerate(found):
+            (source / f"{number:06d}.html").write_text(record.document(language), "utf-8")
+        _index(source, built, language)
+        for file in sorted(built.rglob("*")):
+            path = file.relative_to(built)
+            wanted = KEEP.match(path.name) if len(path.parts) == 1 else path.parts[0] in KEEP_FOLDERS
+            if file.is_file() and wanted:
+                files[f"{FOLDER}/{path.as_posix()}"] = file.read_bytes()
+    table = json.dumps(variants(language), ensure_ascii=False, sort_keys=True)
+    files[f"{FOLDER}/{VARIANTS_FILE}"] = table.encode()
+    stub = {"config": {"lang": [language.split("-")[0]], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
+    files[STUB] = json.dumps(stub, sort_keys=True).encode()
+    return files
+
+
+def _index(source: Path, out: Path, language: str) -> None:
+    """Run Pagefind's indexer (the binary the `pagefind` package installs) over the record files."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
+    command = [str(binary), "--site", str(source), "--output-path", str(out), "--force-language", language.lower()]
+    done = subprocess.run([*command, "--silent"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SearchIndexFailed(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()}")
+
+
+class SearchIndexFailed(Exception):
+    """Pagefind is missing or failed; the message says why."""

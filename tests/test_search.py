@@ -1,0 +1,427 @@
+"""Search: the Pagefind index built from the content (builder/search.py) and Material's own search dialog
+answering from it through the explainer's worker, in Chromium; and the engines that keep their own search.
+
+The browser tests skip when Chromium is missing, except where REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from builder import search
+from builder.build import own_files
+from builder.validate import check
+from tests.conftest import FIXTURE, ROOT, run, write
+from tests.test_browser import ARGS, CHROMIUM, WCAG, _serve
+
+pytestmark = pytest.mark.browser
+
+SEARCH_INPUT = "input.md-search__input"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def tab(chromium: Browser) -> Iterator[Page]:
+    """A tab that fails the test if any request leaves 127.0.0.1 or the console reports an error."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    opened = context.new_page()
+    opened.on("request", lambda request: requests.append(request.url))
+    opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    outside = [url for url in requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))]
+    context.close()
+    assert outside == [], f"requests left the site: {outside}"
+    assert errors == [], f"console errors: {errors}"
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    yield from _serve(site)
+
+
+@pytest.fixture(scope="module")
+def real_server(real_site: Path) -> Iterator[str]:
+    yield from _serve(real_site)
+
+
+def _records(content: Path) -> list[search.Record]:
+    from builder.render import render
+
+    checked = check(content)
+    assert checked.content is not None, checked.problems
+    rendered = render(checked.content)
+    return search.records(checked.content, rendered.pages, own_files(content))
+
+
+# ---------------------------------------------------------------------------------------------- the index
+
+
+def test_records_are_items_at_their_anchors_ranked_above_pages() -> None:
+    found = {record.url: record for record in _records(FIXTURE)}
+    fact = found["facts/basics/#alpha-fact"]
+    assert (fact.title, fact.page, fact.tier) == ("Alpha dysprosium output", "The basics", search.Tier.ITEM)
+    assert fact.text == "The test survey put dysprosium output at 100 t in 2024."
+    assert found["elements/#dysprosium"].tier is search.Tier.ITEM
+    assert found["questions/what-is-alpha/"].tier is search.Tier.ITEM
+    assert found["corrections/#none-produced"].tier is search.Tier.LIST
+    assert found["sources/#source-a"].tier is search.Tier.REFERENCE
+    assert found["facts/basics/"].tier is search.Tier.LIST
+    assert found["method/"].tier is search.Tier.META
+
+
+def test_the_explainers_own_pages_are_found_but_ranked_last() -> None:
+    found = {record.url: record for record in _records(ROOT / "content")}
+    editing = found["editing/"]
+    assert (editing.title, editing.tier) == ("How this site is made", search.Tier.META)
+    assert "Every page of this site except this one is generated from YAML files" in editing.text
+    assert "|" not in editing.text  # its table read as text, not as Markdown
+
+
+def test_a_record_is_an_escaped_document_whose_url_and_page_add_no_words() -> None:
+    record = search.Record(
+        "facts/a/#x", 'Tags <script>alert("x")</script> & co', "a < b", "Page & more", search.Tier.ITEM
+    )
+    document = record.document("en")
+    assert "<script>" not in document
+    assert (
+        '<h1 data-pagefind-weight="7.0">Tags &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</h1>'
+        in document
+    )
+    assert '<p data-pagefind-weight="1.0">a &lt; b</p>' in document
+    assert (
+        '<span data-pagefind-meta="href[data-href], page[data-page]" data-href="facts/a/#x" '
+        'data-page="Page &amp; more" data-pagefind-filter="item:yes"></span>'
+    ) in document
+
+
+def test_text_without_markdown_syntax_skips_the_conversion_with_the_same_result() -> None:
+    from builder.markup import Prose
+    from builder.render import CITE_RUN
+
+    checked = check(ROOT / "content")
+    assert checked.content is not None
+    prose = Prose()
+    texts = [CITE_RUN.sub("", t) for f in checked.content.facts for t in (f.statement, f.note) if t]
+    texts += ["A **bold** claim", "1. a list", "a [link](https://example.org)", "x &amp; y", "line  \nbreak"]
+    assert [search.plain_text(t, prose) for t in texts] == [prose.text(t) for t in texts]
+    assert sum(1 for t in texts if not search.MARKDOWN_SYNTAX.search(t)) > len(texts) / 2
+
+
+def test_the_index_is_written_again_only_when_the_records_change(tmp_path: Path) -> None:
+    records = _records(FIXTURE)
+    indexer = search.Indexer()
+    indexer.write(records, "en", tmp_path / "one")
+    indexer.write(list(records), "en", tmp_path / "two")
+    assert indexer.runs == 1
+    first = {p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    assert first == {p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    changed = [*records[:-1], search.Record("x/", "A new page", "", "A new page", search.Tier.META)]
+    indexer.write(changed, "en", tmp_path / "three")
+    assert indexer.runs == 2
+
+
+def test_spelling_variants_go_both_ways_in_english_only() -> None:
+    table = search.variants("en")
+    assert table["licens"] == ["licenc"] and table["licenc"] == ["licens"]
+    assert table["colour"] == ["color"] and table["color"] == ["colour"]
+    assert search.variants("en-GB") == table
+    assert search.variants("fr") == {} and search.variants("zh") == {}
+
+
+def test_the_built_site_has_the_chunked_index_and_no_theme_index(site: Path) -> None:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["en"]
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == len(_records(FIXTURE))
+    # Material's page script fetches this on every page: it stays a few dozen bytes, whatever the content.
+    stub = json.loads((site / "search" / "search_index.json").read_text())
+    assert stub == {"config": {"lang": ["en"], "pipeline": [], "separator": r"[\s\-]+"}, "docs": []}
+    assert json.loads((site / "pagefind" / "explainer-variants.json").read_text())["licenc"] == ["licens"]
+    # Pagefind's own interface files are not published: the theme's dialog is the interface.
+    assert not list((site / "pagefind").glob("pagefind-ui*")) and not list((site / "pagefind").glob("*component*"))
+    html = (site / "index.html").read_text()
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)[1])
+    assert config["search"] == "assets/javascripts/workers/explainer-search.js"
+    assert (site / config["search"]).is_file()
+    assert 'for="__search"' in html and 'data-md-component="search"' in html
+
+
+def test_generate_keeps_the_theme_search(tmp_path: Path) -> None:
+    """A generated project has no explainer plugin: Material's own search plugin indexes it, as before."""
+    project = tmp_path / "project"
+    assert run("generate", "--content", str(FIXTURE), "--out", str(project)).returncode == 0
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert '"search": "assets/javascripts/workers/search.' in html
+    docs = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text())["docs"]
+    assert any(d["location"] == "facts/basics/#alpha-fact" for d in docs)
+    assert not (tmp_path / "site" / "pagefind").exists()
+
+
+# ---------------------------------------------------------------------------------------------- in Chromium
+
+
+def _search(tab: Page, query: str) -> None:
+    tab.keyboard.press("/")
+    tab.locator(SEARCH_INPUT).press_sequentially(query, delay=30)
+    # Material reads the query on keyup: characters typed through an input method (Chinese) send none.
+    tab.keyboard.press("End")
+    expect(tab.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+
+
+def _links(tab: Page) -> list[str]:
+    """The result links' targets (path under the site and anchor, without the highlight parameter), in order."""
+    tab.wait_for_timeout(300)  # the last keystroke's answer replaces the list once
+    hrefs = tab.locator(".md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    targets = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        path = parts.path.removeprefix("/").removeprefix("sub/")
+        targets.append(path + (f"#{parts.fragment}" if parts.fragment else ""))
+    return targets
+
+
+ITEM_PAGES = ("facts/", "elements/", "questions/", "timeline/", "people/")
+
+
+def test_a_word_puts_the_item_first_and_a_click_lands_on_its_anchor(tab: Page, server: str) -> None:
+    tab.goto(server)
+    _search(tab, "dysprosium")
+    links = _links(tab)
+    assert links[:4] == ["elements/", "elements/#dysprosium", "facts/basics/", "facts/basics/#alpha-fact"]
+    first = tab.locator(".md-search-result__item").first
+    expect(first.locator("h2 mark")).to_have_text("Dysprosium")
+    tab.locator(".md-search-result__link[href*='#alpha-fact']").click()
+    tab.wait_for_url(re.compile(r"/facts/basics/\?h=dysprosium#alpha-fact$"))
+    expect(tab.locator("h2#alpha-fact")).to_be_in_viewport()
+    expect(tab.locator("h2#alpha-fact + p mark").first).to_have_text("dysprosium")  # search.highlight
+
+
+def test_items_rank_above_the_corrections_and_the_site_pages(tab: Page, real_server: str) -> None:
+    tab.goto(real_server)
+    _search(tab, "dysprosium")
+    links = [link for link in _links(tab) if "#" in link]
+    correction = links.index("corrections/#correction-minerals-neodymium-dysprosium")
+    assert links[0] == "elements/#dysprosium"
+    assert "facts/basics/#dysprosium-terbium-heat-resistance" in links[:correction]
+    assert all(link.startswith(("elements/", "facts/", "timeline/", "questions/")) for link in links[:correction])
+
+
+def test_the_explainers_own_page_comes_after_the_items(tab: Page, real_server: str) -> None:
+    tab.goto(real_server)
+    _search(tab, "YAML")
+    links = _links(tab)
+    assert "editing/" in links
+    assert [link for link in links[links.index("editing/") :] if link.startswith(ITEM_PAGES)] == []
+
+
+@pytest.mark.parametrize(("query", "found"), [("license", "licences"), ("licence", "licensing")])
+def test_british_and_american_spellings_find_each_other(tab: Page, real_server: str, query: str, found: str) -> None:
+    tab.goto(real_server)
+    _search(tab, query)
+    text = tab.locator(".md-search-result__list").inner_text().lower()
+    assert found in text
+    assert "licences-went-to-suppliers-not-carmakers" in " ".join(_links(tab))
+
+
+@pytest.mark.parametrize(
+    ("query", "anchor"),
+    [("Busan", "#busan-"), ("Announcement No. 18", "#announcement-18-"), ("dysprosium", "#dysprosium")],
+)
+def test_search_lands_on_the_right_item(tab: Page, real_server: str, query: str, anchor: str) -> None:
+    tab.goto(real_server)
+    _search(tab, query)
+    result = tab.locator(f".md-search-result__item a[href*='{anchor}']").first
+    for _ in range(50):  # a page's further matches are folded under "more on this page": unfold them
+        tab.evaluate("document.querySelectorAll('.md-search-result details').forEach(d => d.open = true)")
+        if result.is_visible():
+            break
+        tab.wait_for_timeout(200)
+    expect(result).to_be_visible()
+    target = str(result.get_attribute("href")).split("#", 1)[1]
+    result.click()
+    tab.wait_for_url(re.compile(f"#{re.escape(target)}$"))
+    expect(tab.locator(f"[id='{target}']")).to_be_in_viewport()
+    section = tab.evaluate(
+        "id => { const h = document.getElementById(id); return h.textContent + ' ' + h.nextElementSibling.textContent; }",
+        target,
+    )
+    assert query.lower() in section.lower()
+
+
+def test_the_keyboard_alone_reaches_and_opens_a_result(tab: Page, server: str) -> None:
+    tab.goto(server)
+    _search(tab, "dysprosium")
+    tab.keyboard.press("ArrowDown")
+    focused = tab.evaluate("document.activeElement.href")
+    assert re.search(r"/elements/\?h=dysprosium$", focused)
+    tab.keyboard.press("ArrowDown")
+    assert tab.evaluate("document.activeElement.href").endswith("/elements/?h=dysprosium#dysprosium")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(re.compile(r"/elements/\?h=dysprosium#dysprosium$"))
+
+
+def _bytes(tab: Page) -> list[int]:
+    sizes: list[int] = []
+    tab.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+    return sizes
+
+
+def test_nothing_that_grows_with_the_content_loads_with_a_page(tab: Page, real_server: str) -> None:
+    urls: list[str] = []
+    tab.on("request", lambda request: urls.append(request.url))
+    tab.goto(real_server + "facts/supply/")
+    tab.wait_for_load_state("networkidle")
+    assert not [u for u in urls if "/pagefind/" in u]
+    assert [u for u in urls if "search_index" in u] == [real_server + "search/search_index.json"]
+
+
+def test_the_reader_downloads_less_than_500_kb_before_the_first_result(tab: Page, real_server: str) -> None:
+    """At today's size; tests/bench_search.py measures it at 10,000 facts."""
+    tab.goto(real_server)
+    tab.wait_for_load_state("networkidle")
+    sizes = _bytes(tab)
+    urls: list[str] = []
+    tab.on("request", lambda request: urls.append(request.url))
+    _search(tab, "dysprosium")
+    assert any("/pagefind/index/" in u for u in urls) and any("/pagefind/fragment/" in u for u in urls)
+    assert 100_000 < sum(sizes) < 500_000
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_with_results_open(tab: Page, real_server: str, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    tab.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    tab.goto(real_server)
+    _search(tab, "magnet")
+    tab.evaluate("document.querySelectorAll('.md-search-result details').forEach(d => d.open = true)")
+    violations = Axe().run(tab, options=WCAG).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
+
+
+def _explainer(root: Path, language: str, facts: str) -> Path:
+    """The fixture content in another language, with facts written in it."""
+    content = root / "content"
+    shutil.copytree(FIXTURE, content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text().replace("language: en", f"language: {language}"))
+    write(content / "facts" / f"{language}.yaml", facts)
+    out = root / "site"
+    result = run("build", "--content", str(content), "--site-dir", str(out), "--today", "2025-06-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+CHINESE = """\
+- id: zh-export-licence
+  title: 中国对七种稀土实行出口许可
+  statement: 二〇二五年四月，商务部宣布对钐、钆、铽、镝、镥、钪、钇等七种中重稀土实施出口管制措施。
+  status: confirmed
+  as_of: 2025-04-04
+  topics: [basics]
+  citations:
+    - source: source-a
+"""
+
+FRENCH = """\
+- id: fr-licences
+  title: La Chine soumet sept terres rares à licence
+  statement: En avril 2025, la Chine a soumis les exportations de sept terres rares à des licences.
+  status: confirmed
+  as_of: 2025-04-04
+  topics: [basics]
+  citations:
+    - source: source-a
+"""
+
+
+@pytest.fixture(scope="module")
+def chinese_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = _explainer(tmp_path_factory.mktemp("zh"), "zh", CHINESE)
+    assert list(json.loads((out / "pagefind" / "pagefind-entry.json").read_text())["languages"]) == ["zh"]
+    yield from _serve(out)
+
+
+@pytest.fixture(scope="module")
+def french_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = _explainer(tmp_path_factory.mktemp("fr"), "fr", FRENCH)
+    assert list(json.loads((out / "pagefind" / "pagefind-entry.json").read_text())["languages"]) == ["fr"]
+    yield from _serve(out)
+
+
+@pytest.mark.parametrize("query", ["稀土", "出口管制", "镝"])
+def test_a_chinese_word_inside_a_sentence_lands_on_the_item(tab: Page, chinese_site: str, query: str) -> None:
+    tab.goto(chinese_site)
+    _search(tab, query)
+    assert _links(tab)[:2] == ["facts/basics/", "facts/basics/#zh-export-licence"]
+    expect(tab.locator(".md-search-result__item").first.locator("mark").first).to_have_text(query[:2])
+    tab.locator(".md-search-result__link[href*='#zh-export-licence']").click()
+    expect(tab.locator("[id='zh-export-licence']")).to_be_in_viewport()
+
+
+def test_a_french_word_finds_its_other_forms(tab: Page, french_site: str) -> None:
+    tab.goto(french_site)
+    _search(tab, "exportation")  # the fact says "exportations": French stemming
+    assert _links(tab)[:2] == ["facts/basics/", "facts/basics/#fr-licences"]
+
+
+def test_a_site_under_a_sub_path_searches_its_own_index(tab: Page, site: Path, tmp_path: Path) -> None:
+    root = tmp_path / "host"
+    root.mkdir()
+    (root / "sub").symlink_to(site, target_is_directory=True)
+    urls: list[str] = []
+    tab.on("request", lambda request: urls.append(request.url))
+    address = next(_serve(root))
+    tab.goto(address + "sub/")
+    _search(tab, "dysprosium")
+    assert _links(tab)[:2] == ["elements/", "elements/#dysprosium"]
+    assert [u for u in urls if "/pagefind/" in u] and all("/sub/" in u for u in urls if "/pagefind/" in u)
+
+
+@pytest.fixture(scope="module")
+def zensical_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture built by Zensical (`build --engine zensical`): Zensical's own search, from its search.json."""
+    out = tmp_path_factory.mktemp("zensical") / "site"
+    result = run("build", "--engine", "zensical", "--content", str(FIXTURE), "--site-dir", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (out / "pagefind").exists() and (out / "search.json").is_file()
+    yield from _serve(out)
+
+
+def test_zensical_keeps_its_own_search_and_lands_on_the_item(tab: Page, zensical_server: str) -> None:
+    tab.goto(zensical_server)
+    tab.locator(".md-search__button").first.click()
+    tab.keyboard.type("dysprosium", delay=30)
+    result = tab.locator("[role=option][href*='#alpha-fact']")
+    expect(result).to_be_visible(timeout=15_000)
+    expect(result).to_contain_text("Alpha dysprosium output")
+    result.click()
+    tab.wait_for_url(re.compile(r"/facts/basics/\?h=dysprosium#alpha-fact$"))
+    expect(tab.locator("[id='alpha-fact']")).to_be_in_viewport()
