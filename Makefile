@@ -31,8 +31,8 @@ lock: $(STAMP) ## regenerate the hashed locks from pyproject.toml (make lock LOC
 	$(LOCK) --output-file requirements/runtime.txt pyproject.toml
 	$(LOCK) --extra dev --constraint requirements/runtime.txt --output-file requirements/dev.txt pyproject.toml
 
-build: $(STAMP) ## validate content and build site/ with MkDocs in strict mode
-	$(PY) -m builder build --content $(CONTENT) $(if $(SITE),--site-dir $(SITE))
+build: $(STAMP) ## validate content and build site/ with MkDocs in strict mode (BUILD_ARGS="--publish --url URL" to publish)
+	$(PY) -m builder build --content $(CONTENT) $(if $(SITE),--site-dir $(SITE)) $(BUILD_ARGS)
 
 docs: $(STAMP) ## the tool's own documentation (docs/) as a site of its own, strict, into site-docs/
 	$(PY) -m mkdocs build --strict --config-file mkdocs-docs.yml

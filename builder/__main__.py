@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,15 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 def date(text: str) -> dt.date:
     """An argument written YYYY-MM-DD (argparse names the type 'date' in its error)."""
     return dt.date.fromisoformat(text)
+
+
+def site_url(text: str) -> str:
+    """An argument that is an http(s) address, ending with '/' (argparse names the type 'site_url' in its error)."""
+    from .model import URL_PATTERN
+
+    if not re.match(URL_PATTERN, text):
+        raise ValueError(text)
+    return text if text.endswith("/") else text + "/"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +68,18 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
     build_cmd.add_argument(
         "--today", type=date, default=None, metavar="YYYY-MM-DD", help="build date for review and end dates"
+    )
+    build_cmd.add_argument(
+        "--publish",
+        action="store_true",
+        help="a build to publish: also requires the site's absolute address (url in site.yaml)",
+    )
+    build_cmd.add_argument(
+        "--url",
+        type=site_url,
+        default=None,
+        metavar="URL",
+        help="the address the site is published at, in place of url in site.yaml (e.g. set by CI)",
     )
     build_cmd.add_argument(
         "--engine",
@@ -203,7 +225,16 @@ def main(argv: list[str] | None = None) -> int:
         from .build import build
 
         site_dir = args.site_dir if args.site_dir is not None else default_site_dir(args.content)
-        return build(args.content, site_dir, config_file(args.config), args.format, args.engine, args.today)
+        return build(
+            args.content,
+            site_dir,
+            config_file(args.config),
+            args.format,
+            args.engine,
+            args.today,
+            args.publish,
+            args.url,
+        )
     if args.command == "generate":
         from .build import prepare
         from .generate import GenerateRefused, generate

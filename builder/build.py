@@ -35,7 +35,8 @@ from .i18n import parse
 from .i18n.messages import Messages
 from .load import ParseCache
 from .markup import Prose
-from .problems import format_problems, has_errors
+from .ogimage import ImageCache
+from .problems import Problem, format_problems, has_errors
 from .render import Rendered, render
 from .settings import DEFAULT_PORT
 from .validate import Checked, check
@@ -54,6 +55,8 @@ Tied to the installed Material's version (theme_fixes; tests/test_theme.py), so 
 plugin, and generate for MkDocs): Zensical's templates differ, and these copies would replace them."""
 CSS = "assets/explainer.css"
 """The site's style sheet, under OVERRIDES and at this path in the built site."""
+JS = "assets/citations.js"
+"""The script of citation tooltips and copy buttons, under OVERRIDES and at this path in the built site."""
 PAGES = "pages"
 """The folder of an explainer's hand-written pages, inside its content folder."""
 PLUGIN = "explainer"
@@ -110,6 +113,8 @@ def prepare(
     histories: HistoryCache | None = None,
     history: bool = True,
     prose: Prose | None = None,
+    url: str | None = None,
+    images: ImageCache | None = None,
 ) -> Prepared:
     """Read and validate everything; render only when nothing is wrong.
 
@@ -120,12 +125,15 @@ def prepare(
     checked = check(content_dir, cache=parsed, prose=prose)
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
+    if url:  # the address the site is published at, given on the command line (CI): it replaces site.yaml's
+        content = checked.content
+        checked.content = content.model_copy(update={"site": content.site.model_copy(update={"url": url})})
     past = load_history(content_dir, histories) if history else None
     content = checked.content
     site = content.site
     switch = language_switch(site.language, site.editions)
     messages = Messages.of(site.language, content_dir)
-    rendered = render(content, charts, past, today, prose, messages)
+    rendered = render(content, charts, past, today, prose, messages, images=images)
     rendered.alternates = switch[site.language]
     editions: dict[str, Rendered] = {}
     for language in site.editions:
@@ -137,6 +145,7 @@ def prepare(
             today,
             prose,
             Messages.of(language, content_dir),
+            images=images,
             original=site.language,
             untranslated=frozenset(shown.untranslated),
         )
@@ -201,19 +210,24 @@ class Preparer:
         self.histories = HistoryCache()
         self.prose = Prose()
         """Each editor text's conversion and audit, kept across rebuilds."""
+        self.images = ImageCache()
         self.last: Prepared | None = None
-        self._key: tuple[Path, bytes, dt.date, str | None] | None = None
+        self._key: tuple[Path, bytes, dt.date, str | None, str | None] | None = None
 
-    def prepare(self, content_dir: Path, today: dt.date | None = None, history: bool = True) -> Prepared:
+    def prepare(
+        self, content_dir: Path, today: dt.date | None = None, history: bool = True, url: str | None = None
+    ) -> Prepared:
         day = today or dt.date.today()
         head = head_commit(content_dir) if history else None
-        key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR), day, head)
+        key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR), day, head, url)
         if self.last is not None and key == self._key:
             return self.last
         if self.store is not None and self._key is None:
             self.parsed.recall(self.store.read("parsed") or {})
             self.prose.recall(self.store.read("prose") or {})
-        self.last = prepare(content_dir, self.parsed, self.charts, day, self.histories, history, self.prose)
+        self.last = prepare(
+            content_dir, self.parsed, self.charts, day, self.histories, history, self.prose, url, self.images
+        )
         self._key = key
         if self.store is not None and self.last.rendered is not None:  # a build that stops writes nothing
             if self.parsed.changed:
@@ -277,7 +291,11 @@ class BuildFailed(Exception):
 
 
 def plugins_with_content(
-    config_file: Path, content_dir: Path, today: dt.date | None = None, edition: str | None = None
+    config_file: Path,
+    content_dir: Path,
+    today: dt.date | None = None,
+    edition: str | None = None,
+    url: str | None = None,
 ) -> dict[str, Any]:
     """The configuration's plugins, with the explainer plugin's content folder (and build date) set.
 
@@ -306,12 +324,19 @@ def plugins_with_content(
                 options["today"] = today.isoformat()
             if edition is not None:
                 options["edition"] = edition
+            if url is not None:
+                options["url"] = url
         result[name] = options or {}
     return result
 
 
 def _mkdocs_build(
-    content_dir: Path, staging: Path, config_file: Path, preparer: Preparer, today: dt.date | None = None
+    content_dir: Path,
+    staging: Path,
+    config_file: Path,
+    preparer: Preparer,
+    today: dt.date | None = None,
+    url: str | None = None,
 ) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -323,7 +348,7 @@ def _mkdocs_build(
     try:
         # The site's own language at the root, then each edition (its own MkDocs build) under <language>/.
         for edition in [None, *editions]:
-            plugins = plugins_with_content(config_file, content_dir, today, edition)
+            plugins = plugins_with_content(config_file, content_dir, today, edition, url)
             site_dir = staging / edition if edition else staging
             config = load_config(
                 config_file=str(config_file), site_dir=str(site_dir.resolve()), strict=True, plugins=plugins
@@ -370,6 +395,25 @@ def _zensical_build(content_dir: Path, staging: Path, config_file: Path, prepare
             entry.rename(staging / entry.name)
 
 
+def publishing_problems(content_dir: Path, prepared: Prepared) -> list[Problem]:
+    """What a publishing build refuses beyond the content check: a site without its absolute address
+    (canonical links, cite-this, the sitemap and share images need it)."""
+    content = prepared.checked.content
+    if content is None or content.site.url:
+        return []
+    site_yaml = content_dir / "site.yaml"
+    return [
+        Problem(
+            site_yaml.as_posix(),
+            1,
+            1,
+            "missing-site-url",
+            "site.yaml has no url; a publishing build needs the site's absolute address "
+            "(url: https://example.org/explainer/)",
+        )
+    ]
+
+
 def build(
     content_dir: Path,
     site_dir: Path,
@@ -377,15 +421,26 @@ def build(
     fmt: str = "text",
     engine: str = "mkdocs",
     today: dt.date | None = None,
+    publish: bool = False,
+    url: str | None = None,
 ) -> int:
-    """Validate first (report, and stop on errors); then build into a staging folder; then swap it in."""
+    """Validate first (report, and stop on errors); then build into a staging folder; then swap it in.
+
+    `publish`: a build to publish, which also needs the site's `url` (optional for a local preview);
+    `url`: the address the site is published at, in place of site.yaml's `url`."""
     reason = refusal(site_dir, {"the content folder": content_dir})
     if reason:
         print(f"error: --site-dir {site_dir}: {reason}. Nothing was written. [unsafe-site-dir]", file=sys.stderr)
         return 2
     preparer = Preparer(Store(site_dir.resolve().parent / CACHE_FOLDER))
     today = today or dt.date.today()
-    prepared = preparer.prepare(content_dir, today)
+    prepared = preparer.prepare(content_dir, today, url=url)
+    refused = publishing_problems(content_dir, prepared) if publish else []
+    if refused:
+        problems = [*prepared.checked.problems, *refused]
+        print(format_problems(problems, prepared.checked.files, fmt), file=sys.stderr)
+        print(f"Build stopped: fix the errors above. {site_dir}/ was left unchanged.", file=sys.stderr)
+        return 1
     if prepared.checked.problems:
         print(prepared.report(fmt), file=sys.stderr)
     if prepared.rendered is None:
@@ -398,7 +453,7 @@ def build(
             if engine == "zensical":
                 _zensical_build(content_dir, staging, config_file, prepared)
             else:
-                _mkdocs_build(content_dir, staging, config_file, preparer, today)
+                _mkdocs_build(content_dir, staging, config_file, preparer, today, url)
             writer.publish()
     except (BuildFailed, SiteDirRefused, OSError) as exc:
         print(f"Build failed: {exc}. {site_dir}/ was left unchanged.", file=sys.stderr)

@@ -17,6 +17,7 @@ import yaml
 
 from .build import (
     CSS,
+    JS,
     OVERRIDES,
     Prepared,
     ThemeMismatch,
@@ -71,6 +72,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
         config["site_url"] = site.url
     config |= {"docs_dir": DOCS, "use_directory_urls": True, "theme": theme}
     config["extra_css"] = [CSS]
+    config["extra_javascript"] = [JS]
     config["plugins"] = ["search"]
     config["markdown_extensions"] = _extensions(list(settings.get("markdown_extensions") or []))
     for key in ("validation", "extra", "copyright"):
@@ -153,6 +155,8 @@ def generate(
         beside = _beside_source(path, prepared.rendered.pages)
         if beside is not None and beside not in prepared.rendered.assets and beside not in pages:
             write(f"{DOCS}/{beside}", text)
+    for path, image in sorted(prepared.rendered.images.items()):
+        write(f"{DOCS}/{path}", image)
     for path, source in pages.items():
         write(f"{DOCS}/{path}", source.read_bytes())
     try:

@@ -46,6 +46,10 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 """What browsers strip or ignore in a URL before reading its scheme."""
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 """Where a citation marker goes: put in before conversion, replaced by the marker after sanitising."""
+PLACEHOLDER_RUN = re.compile("(?:\\s*\ue000\\d+\ue001)+")
+"""Citations next to each other (white space between them, and before the first): one marker."""
+BEFORE_PUNCTUATION = re.compile("((?:\\s*\ue000\\d+\ue001)+)([.,;:!?]+)")
+"""Citations before a full stop, comma, colon...: the marker goes after it."""
 MAY_MAKE_MARKUP = re.compile(r"\]\s*[(\[:]|[<{#]|^[ >]*(?:[-*_=][ \t]*){2,}$", re.MULTILINE)
 """What any link, image, autolink, heading or rule needs: text without it converts to allowed elements only."""
 ATTRIBUTE_SYNTAX = re.compile(r"\{\s*[:#.]|\{\s*[A-Za-z_-]+\s*=")
@@ -241,10 +245,20 @@ class Prose:
         return held
 
     def html(
-        self, text: str, markers: Callable[[str], str] | None = None, pattern: re.Pattern[str] | None = None
+        self,
+        text: str,
+        markers: Callable[[list[Any]], str] | None = None,
+        pattern: re.Pattern[str] | None = None,
+        closing: Any = None,
     ) -> Markup:
-        """Sanitised, Markdown-inert HTML on one line. `pattern` finds citation runs; `markers` renders one."""
-        converted, runs = self._convert_held(text, pattern)
+        """Sanitised, Markdown-inert HTML on one line, with citation markers placed.
+
+        `pattern` finds citation runs in the text; `closing` (if given) is one more run that closes the
+        last paragraph (a claim's own citations). Runs next to each other become one marker, placed after
+        any punctuation that follows them; `markers` renders one marker from the runs it groups, in order.
+        """
+        converted, held_runs = self._convert_held(text, pattern)
+        runs: list[Any] = list(held_runs)  # a copy: the closing run is this call's, not the cache's
         key = (text, pattern.pattern if pattern is not None else None)
         result = self._clean.get(key) or self._recall("clean", key)
         if result is not None:
@@ -263,8 +277,15 @@ class Prose:
             writer.feed(clean)
             writer.close()
             result = self._clean[key] = "".join(writer.out).strip()
+        if closing is not None:
+            runs.append(closing)
+            token = f"\ue000{len(runs) - 1}\ue001"
+            result = result[: -len("</p>")] + token + "</p>" if result.endswith("</p>") else result + token
         if markers is not None:
-            result = PLACEHOLDER.sub(lambda m: markers(runs[int(m.group(1))]), result)
+            result = BEFORE_PUNCTUATION.sub(lambda m: m.group(2) + m.group(1), result)
+            result = PLACEHOLDER_RUN.sub(
+                lambda m: markers([runs[int(n)] for n in PLACEHOLDER.findall(m.group(0))]), result
+            )
         return Markup(result)
 
     def text(self, text: str) -> str:

@@ -603,6 +603,7 @@ NAV_LABELS: dict[str, str] = {
     "changes": N_("What changed"),
     "review": N_("Awaiting review"),
     "method": N_("How we check facts"),
+    "statuses": N_("Claims by status"),
     "about": N_("About"),
 }
 """Each navigation label's default, the interface's own word (site.yaml `labels` may set any of them)."""
@@ -625,6 +626,7 @@ class Labels(Model):
     changes: Text | None = None
     review: Text | None = None
     method: Text | None = None
+    statuses: Text | None = None
     about: Text | None = None
 
 

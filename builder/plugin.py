@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page
 from . import search
 from .build import (
     CSS,
+    JS,
     MATERIAL_FIXES,
     OVERRIDES,
     Preparer,
@@ -64,6 +65,9 @@ class ExplainerConfig(base.Config):
 
     today = c.Optional(c.Type(str))
     """The build date (YYYY-MM-DD) that review and end dates are compared with; default: the date today."""
+
+    url = c.Optional(c.Type(str))
+    """The address the site is published at, in place of the content's site.yaml `url` (set by `build --url`)."""
 
     history = c.Type(bool, default=True)
     """Date facts and answers, and list what changed, from the content folder's git history."""
@@ -119,7 +123,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 raise PluginError(f"explainer: today is '{self.config.today}', not a date like 2026-11-24") from exc
         if self.preparer.store is None and config.config_file_path:
             self.preparer.store = Store(Path(config.config_file_path).resolve().parent / CACHE_FOLDER)
-        prepared = self.preparer.prepare(self.content_dir, today, self.config.history)
+        prepared = self.preparer.prepare(self.content_dir, today, self.config.history, self.config.url)
         if prepared.rendered is None or prepared.checked.content is None:
             raise PluginError(f"{self.content_dir}: content has errors:\n" + prepared.report())
         self._prepared = prepared
@@ -133,7 +137,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.config.site_settings:
             config.site_name = rendered.site_name or site.title
             config.site_description = rendered.site_description or site.description
-            if site.url and not config.site_url:
+            if site.url and (self.config.url or not config.site_url):
                 config.site_url = site.url
             if self.config.edition and config.site_url:  # the edition's pages live under <language>/
                 config.site_url = config.site_url.rstrip("/") + f"/{self.config.edition}/"
@@ -162,6 +166,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 config.markdown_extensions.append(name)
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if JS not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS)
         if self.config.nav:
             config.nav = site_nav(rendered.nav, rendered.about, own_files(self.content_dir))
         set_build_date(site.updated)
@@ -179,14 +185,17 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             files.append(File.generated(config, path, content=markdown))
         for path, text in sorted(rendered.assets.items()):
             files.append(File.generated(config, path, content=text))
+        for path, image in sorted(rendered.images.items()):
+            files.append(File.generated(config, path, content=image))
         for path, source in own_files(self.content_dir).items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{source} has the same path as a file in {docs.name}/ or a generated page; rename it"
                 )
             files.append(File.generated(config, path, abs_src_path=str(source)))
-        if files.get_file_from_path(CSS) is None:
-            files.append(File.generated(config, CSS, abs_src_path=str(OVERRIDES / CSS)))
+        for asset in (CSS, JS):
+            if files.get_file_from_path(asset) is None:
+                files.append(File.generated(config, asset, abs_src_path=str(OVERRIDES / asset)))
         if self.search_worker is not None:
             for path in (search.WORKER, search.CSS):
                 files.append(File.generated(config, path, abs_src_path=str(search.ASSETS / Path(path).name)))

@@ -30,6 +30,10 @@ CODES: dict[str, tuple[Level, str]] = {
     "too-deep": (Level.ERROR, "Values are nested deeper than any content type needs."),
     "unknown-file": (Level.WARNING, "A YAML file lies outside the folders the builder reads."),
     "missing-site": (Level.ERROR, "The content folder has no site.yaml."),
+    "missing-site-url": (
+        Level.ERROR,
+        "A publishing build (build --publish) needs the site's absolute address: `url` in site.yaml.",
+    ),
     # one item at a time
     "wrong-type": (Level.ERROR, "A value has the wrong type (text, number, list, mapping, ...)."),
     "missing-field": (Level.ERROR, "A required field is missing."),

@@ -44,12 +44,15 @@ from .model import (
     Status,
     sources_cited_in,
 )
+from .ogimage import ImageCache
 from .opendata import FOLDER, dataset_csv, downloads, listing, question_path
 from .reading import minutes as reading_time
 
 TEMPLATES = Path(__file__).parent / "templates"
-CITE_RUN = re.compile(r"(?:[ \t]*" + CITE.pattern + r")+")
-"""One or more [@id] citations in a row, with the spaces before them."""
+IMAGES = "og"
+"""The folder of the pages' share images (og:image) in the built site: og/<page path>.png."""
+CITE_RUN = re.compile(r"(?:[ \t]*\n?[ \t]*" + CITE.pattern + r")+")
+"""One or more [@id] citations in a row, with the spaces (and a line break) before them."""
 
 
 def format_date(value: str | dt.date | None) -> str:
@@ -153,10 +156,18 @@ def shorten(text: str, limit: int = 160) -> str:
 
 
 def cite_this(
-    site: Any, src: str, anchor: str | None, title: str, as_of: dt.date, messages: Messages | None = None
-) -> dict[str, str]:
-    """A ready citation of one fact or question: plain text in the site's language, and BibTeX (whose note
-    keeps an ISO date: a machine format)."""
+    site: Any,
+    src: str,
+    anchor: str | None,
+    title: str,
+    as_of: dt.date,
+    accessed: dt.date,
+    messages: Messages | None = None,
+) -> dict[str, Any]:
+    """A ready citation of one fact or question: plain text in the site's language and BibTeX (whose note
+    keeps an ISO date: a machine format), with the absolute address when the site's `url` is set (a
+    site-relative one in a local preview without it) and the date accessed (the build date); `ident`: what
+    the copy buttons' ids are made of."""
     messages = messages or english()
     path = page_url(src) + (f"#{anchor}" if anchor else "")
     url = (site.url.rstrip("/") + "/" + path) if site.url else "/" + path
@@ -169,6 +180,7 @@ def cite_this(
         date=messages.date(as_of),
         url=url,
     )
+    text += " " + messages.gettext("Accessed %(date)s.", date=messages.date(accessed))
     key = re.sub(r"[^a-z0-9]+", "-", (anchor or src.removesuffix(".md")).lower()).strip("-")
 
     def braces(value: str) -> str:
@@ -182,11 +194,12 @@ def cite_this(
             f"  howpublished = {{{braces(site.title)}}},",
             f"  year = {{{as_of.year}}},",
             f"  note = {{{braces(messages.gettext('As of %(date)s', date=messages.date(as_of)))}}},",
-            f"  url = {{{url}}}",
+            f"  url = {{{url}}},",
+            f"  urldate = {{{accessed.isoformat()}}}",
             "}",
         ]
     )
-    return {"text": text, "bibtex": bibtex}
+    return {"text": text, "bibtex": bibtex, "ident": Markup(key.replace("-", "_"))}
 
 
 MAX_FACTS_PER_PAGE = 50
@@ -367,15 +380,51 @@ class Index:
         return md_link(from_src, page, None if page.startswith("questions/") else ident)
 
 
-class References:
-    """The numbered reference list of one page, filled in as citations are rendered."""
+def number_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 4] -> '1–4'; [1, 3] -> '1, 3'; [1, 2, 5] -> '1, 2, 5': three or more in a row as a range."""
+    spans: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if spans and number == spans[-1][-1] + 1:
+            spans[-1].append(number)
+        else:
+            spans.append([number])
+    parts: list[str] = []
+    for span in spans:
+        parts.extend([f"{span[0]}–{span[-1]}"] if len(span) >= 3 else [str(n) for n in span])
+    return ", ".join(parts)
 
-    def __init__(self, index: Index, src: str, prose_html: Prose) -> None:
+
+def letters(count: int) -> list[str]:
+    """Back-link labels, as in Wikipedia's reference lists: a, b, ... z, aa, ab, ..."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    result = []
+    for index in range(count):
+        label = ""
+        index += 1
+        while index:
+            index, rest = divmod(index - 1, 26)
+            label = alphabet[rest] + label
+        result.append(label)
+    return result
+
+
+class References:
+    """The numbered reference list of one page, filled in as citations are rendered.
+
+    Each marker stands for every source cited at one place (one claim, or citations next to each
+    other), each source once; the reference list links back to every marker that cites an entry.
+    """
+
+    def __init__(self, index: Index, src: str, prose_html: Prose, macros: Any) -> None:
         self.index = index
         self.src = src
         self.prose_html = prose_html
+        self.macros = macros
+        """The templates' citation macros (_cite.md.j2): the wording and markup of markers."""
         self.numbers: dict[str, int] = {}
         self.quotes: dict[str, list[Citation]] = defaultdict(list)
+        self.cited_at: dict[str, list[str]] = defaultdict(list)
+        """Source id -> the ids of the markers citing it, in page order (the back-links)."""
         self.tips = 0
         self.facts: list[str] = []
 
@@ -383,35 +432,8 @@ class References:
         return self.numbers.setdefault(source_id, len(self.numbers) + 1)
 
     def marker(self, cite: Citation, *more: Citation) -> Markup:
-        """One numbered marker for one or more citations of the same source, with a tooltip."""
-        number = self.number(cite.source)
-        source = self.index.sources[cite.source]
-        self.tips += 1
-        tip = f"cite_{self.tips}"
-        parts = [
-            f'<small class="cite-src">{plain(source.publisher)}, {plain(self.index.messages.date(source.published))}: '
-        ]
-        title = in_language(source.title, source.language, self.index.language.tag)
-        parts.append(f"<cite>{title}</cite></small>")
-        for each in (cite, *more):
-            if each.quote and each not in self.quotes[each.source]:
-                self.quotes[each.source].append(each)
-            if each.quote:
-                lang = self.index.language.attribute(source.language)
-                parts.append(f' <q class="cite-quote"{lang} data-search-exclude>{plain(each.quote)}</q>')
-                if each.translation and self.index.language.translations_shown(source.language):
-                    translated = self.index.messages.gettext("Translation: %(text)s", text=each.translation)
-                    parts.append(f' <small class="cite-translation" data-search-exclude>({plain(translated)})</small>')
-                speaker = self.speaker(each)
-                if speaker:
-                    parts.append(f' <small class="cite-speaker" data-search-exclude>{plain(speaker)}</small>')
-            if each.locator:
-                parts.append(f' <small class="cite-locator" data-search-exclude>({plain(each.locator)})</small>')
-        return Markup(
-            f'<span class="cite" data-search-exclude><a class="cite-ref" href="#ref_{number}" aria-describedby="{tip}">'
-            f"&#91;{number}&#93;</a>"
-            f'<span class="cite-tip" role="tooltip" id="{tip}">{"".join(parts)}</span></span>'
-        )
+        """One marker for these citations (of one or more sources), with a tooltip."""
+        return self.group([cite, *more])
 
     def marker_for(self, source_id: str, locator: str | None = None) -> Markup:
         return self.marker(Citation(source=source_id, locator=locator))
@@ -436,55 +458,95 @@ class References:
         return self.index.messages.gettext("%(name)s, %(role)s", name=name, role=role) if role else name
 
     def markers(self, citations: list[Citation] | tuple[Citation, ...]) -> Markup:
-        """Markers for a claim's citations: one per source, in the order first cited."""
+        """The marker of a claim's citations: one marker, each source once, in the order first cited."""
+        return self.group(list(citations)) if citations else Markup("")
+
+    def group(self, citations: list[Citation]) -> Markup:
+        """One marker for citations cited together: each source once (numbered in the page's order), each
+        distinct quotation or locator once."""
         by_source: dict[str, list[Citation]] = {}
         for cite in citations:
-            by_source.setdefault(cite.source, []).append(cite)
-        return Markup("").join(self.marker(*group) for group in by_source.values())
+            same = by_source.setdefault(cite.source, [])
+            if cite not in same:
+                same.append(cite)
+        self.tips += 1
+        marker_id, tip_id = Markup(f"cite_{self.tips}"), Markup(f"tip_{self.tips}")
+        entries: list[dict[str, Any]] = []
+        for source_id, cites in by_source.items():
+            number = self.number(source_id)
+            self.cited_at[source_id].append(marker_id)
+            source = self.index.sources[source_id]
+            quotes: list[dict[str, str]] = []
+            for each in cites:
+                if each.quote and each not in self.quotes[source_id]:
+                    self.quotes[source_id].append(each)
+                shown = {
+                    "quote": each.quote or "",
+                    "speaker": self.speaker(each),
+                    "locator": each.locator or "",
+                    "translation": each.translation or ""
+                    if each.quote and self.index.language.translations_shown(source.language)
+                    else "",
+                }
+                if each.quote and any(q["quote"] == each.quote for q in quotes):
+                    shown["quote"] = shown["speaker"] = ""  # a quotation is shown once per marker
+                if (shown["quote"] or shown["locator"]) and shown not in quotes:
+                    quotes.append(shown)
+            entries.append(
+                {
+                    "number": number,
+                    "source": source,
+                    "date": self.index.messages.date(source.published),
+                    "year": str(source.published)[:4],
+                    "quotes": quotes,
+                }
+            )
+        entries.sort(key=lambda entry: entry["number"])
+        numbers = number_ranges([entry["number"] for entry in entries])
+        return Markup(self.macros.marker(entries, numbers, marker_id, tip_id))
 
     def prose(self, text: str | None, cite: list[Citation] | None = None, lead: str | None = None) -> Markup:
         """Editor Markdown as sanitised, Markdown-inert HTML blocks, with [@id] turned into citation markers.
 
-        `cite`: the claim's own citations, whose markers close its last paragraph;
-        `lead`: a label, in bold, that opens its first paragraph.
+        `cite`: the claim's own citations, whose marker closes its last paragraph (joined with any
+        citations already there); `lead`: a label, in bold, that opens its first paragraph.
         """
         if not text:
             return Markup("")
-        result = self.prose_html.html(text, self._cite_run, CITE_RUN)
+        result = self.prose_html.html(text, self._marker_of_runs, CITE_RUN, list(cite) if cite else None)
         if lead and result.startswith("<p>"):
             opening = lead if isinstance(lead, Markup) else plain(lead)
             result = Markup("<p><strong>") + opening + Markup("</strong> ") + result[len("<p>") :]
-        if cite:
-            markers = self.markers(cite)
-            if result.endswith("</p>"):
-                result = result[: -len("</p>")] + markers + Markup("</p>")
-            else:
-                result += markers
         return Markup(result)
 
-    def inline(self, text: str | None) -> Markup:
+    def inline(self, text: str | None, cite: list[Citation] | None = None) -> Markup:
         """Editor Markdown for a line of running text: a single paragraph is given without its <p>."""
-        result = self.prose(text)
+        result = self.prose(text, cite)
         if result.startswith("<p>") and result.endswith("</p>") and result.count("<p>") == 1:
             return Markup(result[len("<p>") : -len("</p>")])
         return result
 
-    def _cite_run(self, run: str) -> str:
-        """A run of [@id] citations becomes one marker per source, in order of first mention."""
+    def _marker_of_runs(self, runs: list[Any]) -> str:
+        """Runs of [@id] citations (text), or a claim's citations (a list), next to each other: one marker."""
         citations: list[Citation] = []
-        for ident in CITE.findall(run):
-            if ident in self.index.facts:
-                if ident not in self.facts:
-                    self.facts.append(ident)
-                citations.extend(self.index.facts[ident].citations)
-            elif ident in self.index.sources:
-                citations.append(Citation(source=ident))
+        for run in runs:
+            if isinstance(run, list):
+                citations.extend(run)
+                continue
+            for ident in CITE.findall(run):
+                if ident in self.index.facts:
+                    if ident not in self.facts:
+                        self.facts.append(ident)
+                    citations.extend(self.index.facts[ident].citations)
+                elif ident in self.index.sources:
+                    citations.append(Citation(source=ident))
         return str(self.markers(citations))
 
     def entries(self) -> list[dict[str, Any]]:
         result = []
         for source_id, number in sorted(self.numbers.items(), key=lambda kv: kv[1]):
             source = self.index.sources[source_id]
+            backs = self.cited_at[source_id]
             result.append(
                 {
                     "number": number,
@@ -501,6 +563,7 @@ class References:
                         for c in self.quotes[source_id]
                     ],
                     "about": href(self.src, self.index.pages[source.id], source.id),
+                    "back": list(zip(letters(len(backs)), backs, strict=True)),
                 }
             )
         return result
@@ -638,6 +701,8 @@ class Rendered:
     """The language switch (Material's extra.alternate): name, lang and link (from the root) of each language."""
     site_name: str = ""
     site_description: str = ""
+    images: dict[str, bytes] = field(default_factory=dict)
+    """File path under the docs folder -> PNG: each page's share image (og:image)."""
 
 
 CORRECTION_PREFIX = "Correction:"
@@ -709,9 +774,15 @@ class Freshness:
         return result
 
 
-def _status(status: Status, messages: Messages) -> dict[str, str]:
+def _status(status: Status, messages: Messages) -> dict[str, Any]:
+    """A status as pages show it: its label, its meaning, and the id of its section on the statuses page."""
     label, meaning = STATUS_TEXT[status]
-    return {"id": status.value, "label": messages.gettext(label), "meaning": messages.gettext(meaning)}
+    return {
+        "id": status.value,
+        "label": messages.gettext(label),
+        "meaning": messages.gettext(meaning),
+        "anchor": Markup(f"status_{status.value}"),
+    }
 
 
 def render(
@@ -723,6 +794,7 @@ def render(
     messages: Messages | None = None,
     original: str | None = None,
     untranslated: frozenset[str] = frozenset(),
+    images: ImageCache | None = None,
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
 
@@ -732,7 +804,7 @@ def render(
 
     With a cache, a chart is drawn again only when its dataset changed. `history` (builder/history.py) dates
     facts and answers and lists the changes; `today` is the build date that review and end dates are
-    compared with (default: the date today).
+    compared with (default: the date today). `images` keeps the pages' share images drawn before.
     """
     env = _environment()
     prose = prose or Prose()
@@ -746,12 +818,21 @@ def render(
     interface = Interface(messages)
     kinds = {kind: messages.gettext(label) for kind, label in KIND_LABELS.items()}
     language = index.language
+    macros = env.get_template("_cite.md.j2").make_module(
+        {
+            "_": interface.gettext,
+            "lang_of": language.attribute,
+            "in_language": lambda t, tag: in_language(t, tag, language.tag),
+        }
+    )
     controls = {
         "in-force": messages.gettext("in force"),
         "suspended": messages.gettext("suspended"),
         "lifted": messages.gettext("lifted"),
     }
     pages: dict[str, str] = {}
+    shares: dict[str, bytes] = {}
+    images = images if images is not None else ImageCache()
     fresh = Freshness(today or dt.date.today(), history, content)
     site_updated = fresh.updated()
 
@@ -777,13 +858,13 @@ def render(
                 site=site,
                 content=content,
                 index=index,
-                refs=References(index, src, prose),
+                refs=References(index, src, prose, macros),
                 src=src,
                 link=lambda ident: index.link(src, ident),
                 to=lambda target, anchor=None: href(src, target, anchor),
                 md=lambda target, anchor=None: md_link(src, target, anchor),
                 cite_this=lambda page_src, anchor, title, as_of: cite_this(
-                    site, page_src, anchor, title, as_of, messages
+                    site, page_src, anchor, title, as_of, fresh.today, messages
                 ),
                 status=lambda value: _status(value, messages),
                 in_language=lambda text, tag: in_language(text, tag, language.tag),
@@ -816,8 +897,14 @@ def render(
         if reading:
             # Drawn again with the reading time of the first drawing's text (the time itself adds no words).
             body = body_of(reading_time(body))
+        image = None
+        if site.url:  # a share image needs the site's absolute address; a local preview goes without
+            image = f"{IMAGES}/{src.removesuffix('.md')}.png"
+            shares[image] = images.image(title or (site.story.headline if site.story else site.title), site.title)
         pages[src] = (
-            front_matter(title=title, description=shorten(description)) + body + jsonld.script(list(structured))
+            front_matter(title=title, description=shorten(description), image=image)
+            + body
+            + jsonld.script(list(structured))
         )
 
     topics = {t.id: t for t in site.topics}
@@ -1039,6 +1126,20 @@ def render(
         statuses=[_status(s, messages) for s in Status],
     )
 
+    topic_order = {t.id: n for n, t in enumerate(site.topics)}
+    by_status = {
+        s: sorted((f for f in content.facts if f.status is s), key=lambda f: topic_order[f.topics[0]]) for s in Status
+    }
+    page(
+        "statuses.md",
+        "statuses.md.j2",
+        labels.statuses,
+        messages.gettext(
+            "Every fact in %(site)s by how sure we are of it: what each status means, and the claims that have it.",
+            site=name,
+        ),
+        statuses=[(_status(s, messages), by_status[s]) for s in Status],
+    )
     page(
         "downloads.md",
         "downloads.md.j2",
@@ -1064,7 +1165,12 @@ def render(
     ):
         if src in pages:
             nav.append({label: src})
-    about = [{labels.changes: "changes.md"}, {labels.sources: "sources.md"}, {labels.method: "method.md"}]
+    about = [
+        {labels.changes: "changes.md"},
+        {labels.sources: "sources.md"},
+        {labels.method: "method.md"},
+        {labels.statuses: "statuses.md"},
+    ]
     if "corrections.md" in pages:
         about.insert(2, {labels.corrections: "corrections.md"})
     if "review.md" in pages:
@@ -1081,6 +1187,7 @@ def render(
         theme_extra,
         site_name=site.title,
         site_description=site.description,
+        images=shares,
     )
 
 

@@ -82,12 +82,15 @@ def test_every_fact_is_a_search_result_that_lands_on_it(site: Path) -> None:
 
 def test_citation_marker_carries_source_and_quote(site: Path) -> None:
     page = (site / "facts" / "basics" / "index.html").read_text()
-    marker = re.search(r'<span class="cite" data-search-exclude>(.*?)</span></span>', page)
+    marker = re.search(r'<span class="cite" data-search-exclude>(.*?)</span></span></span></span>', page)
     assert marker is not None
     assert 'href="#ref_1"' in marker.group(1)
-    assert '<q class="cite-quote" data-search-exclude>output was 100 t</q>' in marker.group(1)
+    assert '<q class="cite-quote">output was 100 t</q>' in marker.group(1)
     assert "Test Survey, January 2025: <cite>Annual summary of test metals</cite>" in marker.group(1)
-    assert '<li id="ref_1" value="1">Ada Example.' in page
+    assert (
+        '<li id="ref_1" value="1"><span class="ref-back">↑ <a href="#cite_1" aria-label="Back to citation a">a</a>'
+        in page
+    )
 
 
 def test_sources_page_lists_what_cites_each_source(site: Path) -> None:
@@ -173,7 +176,7 @@ def test_a_folder_without_mkdocs_yml_builds_with_the_builders_own_configuration(
         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr.endswith("Built 17 generated pages into site/ with mkdocs.\n")
+    assert result.stderr.endswith("Built 18 generated pages into site/ with mkdocs.\n")
     assert (tmp_path / "site" / "facts" / "basics" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.lock", "content", "site"]
     assert sorted(p.name for p in (tmp_path / ".cache" / "explainer").iterdir()) == ["parsed.pickle", "prose.pickle"]

@@ -54,6 +54,7 @@ def test_the_project_is_plain_mkdocs(project: Path) -> None:
     assert config["theme"]["name"] == "material" and config["theme"]["custom_dir"] == "overrides"
     assert config["theme"]["font"] is False
     assert config["extra_css"] == ["assets/explainer.css"]
+    assert config["extra_javascript"] == ["assets/citations.js"]
     assert config["nav"][0] == {"Story": "index.md"}
     assert config["nav"][-1] == {
         "About": [
@@ -62,6 +63,7 @@ def test_the_project_is_plain_mkdocs(project: Path) -> None:
             {"Sources": "sources.md"},
             {"Errors in coverage": "corrections.md"},
             {"How we check facts": "method.md"},
+            {"Claims by status": "statuses.md"},
             {"Download the data": "downloads.md"},
         ]
     }
@@ -179,7 +181,7 @@ def test_build_with_the_zensical_engine_swaps_the_site_in(tmp_path: Path) -> Non
     write(out / SITE_STAMP, "a site the builder made before\n")
     result = run("build", "--content", str(FIXTURE), "--site-dir", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.endswith(f"Built 17 generated pages into {out}/ with zensical.\n")
+    assert result.stderr.endswith(f"Built 18 generated pages into {out}/ with zensical.\n")
     assert not (out / "old.html").exists()
     assert (out / "facts" / "basics" / "index.html").is_file()
     assert (out / "search.json").is_file()

@@ -191,7 +191,7 @@ def minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_minimal_explainer_has_only_its_own_pages(minimal: Path) -> None:
     built = pages(minimal)
-    assert sorted(built) == ["", "changes/", "downloads/", "facts/basics/", "method/", "sources/"]
+    assert sorted(built) == ["", "changes/", "downloads/", "facts/basics/", "method/", "sources/", "statuses/"]
     home = built[""]
     assert home.headings[0] == "Minimal explainer"
     assert "<title>Facts - Minimal explainer</title>" in (minimal / "index.html").read_text("utf-8")
@@ -207,7 +207,7 @@ def test_minimal_explainer_links_and_names_nothing_it_lacks(minimal: Path) -> No
         found = sorted({m.group(0).lower() for t in page.text for m in [*ABSENT_WORDS.finditer(t)]})
         assert found == [], (address, found)
     navigation = targets("", pages(minimal)[""], nav=True)
-    assert navigation == {"", "facts/basics/", "changes/", "sources/", "method/", "downloads/"}
+    assert navigation == {"", "facts/basics/", "changes/", "sources/", "method/", "statuses/", "downloads/"}
 
 
 def test_minimal_explainer_downloads_only_what_it_has(minimal: Path) -> None:
@@ -232,7 +232,7 @@ def test_minimal_explainer_downloads_only_what_it_has(minimal: Path) -> None:
 def test_minimal_explainer_sitemap_and_structured_data(minimal: Path) -> None:
     sitemap = (minimal / "sitemap.xml").read_text("utf-8")
     locations = [loc.removeprefix("https://example.org/minimal/") for loc in re.findall(r"<loc>([^<]*)</loc>", sitemap)]
-    assert sorted(locations) == ["", "changes/", "downloads/", "facts/basics/", "method/", "sources/"]
+    assert sorted(locations) == ["", "changes/", "downloads/", "facts/basics/", "method/", "sources/", "statuses/"]
     home = pages(minimal)[""]
     # No story: no Article for it; the home page lists facts, whose reviews live on their topic page.
     assert home.json_ld == []

@@ -46,7 +46,10 @@ def test_a_bare_mkdocs_project_builds_the_fixture_explainer(tmp_path: Path, them
     facts = (out / "facts" / "basics" / "index.html").read_text()
     # attr_list and tables were added to the project's Markdown extensions: ids on headings, tables as tables
     assert 'id="alpha-fact"' in facts
-    assert '<li id="ref_1" value="1">Ada Example.' in facts
+    assert (
+        '<li id="ref_1" value="1"><span class="ref-back">↑ <a href="#cite_1" aria-label="Back to citation a">a</a>'
+        in facts
+    )
     data = (out / "data" / "index.html").read_text()
     assert "<table" in data and "| ---" not in data
     assert (out / "data" / "output-by-country.svg").read_text().startswith("<?xml")

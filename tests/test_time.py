@@ -58,6 +58,7 @@ def test_the_review_page_is_in_the_navigation_only_when_a_claim_awaits_review(co
         "sources.md",
         "corrections.md",
         "method.md",
+        "statuses.md",
         "downloads.md",
     ]
     assert about(rendered(content, "2025-06-02")) == [
@@ -66,6 +67,7 @@ def test_the_review_page_is_in_the_navigation_only_when_a_claim_awaits_review(co
         "sources.md",
         "corrections.md",
         "method.md",
+        "statuses.md",
         "downloads.md",
     ]
 

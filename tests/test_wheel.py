@@ -75,7 +75,7 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     # No mkdocs.yml where it runs: the package's own configuration (builder/default.yml) is used.
     built = run(explainer, "build", "--content", FIXTURE, "--site-dir", site, cwd=elsewhere)
     assert built.returncode == 0, built.stderr
-    assert built.stderr.splitlines()[-1] == f"Built 17 generated pages into {site}/ with mkdocs."
+    assert built.stderr.splitlines()[-1] == f"Built 18 generated pages into {site}/ with mkdocs."
     assert (site / "assets" / "explainer.css").is_file()
     header = (site / "index.html").read_text(encoding="utf-8")
     assert "md-search" in header and 'aria-label="Search"' in header, "the fixed Material templates are used"

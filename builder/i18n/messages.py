@@ -186,6 +186,10 @@ THEME_MESSAGES: dict[str, str] = {
     "published_by": N_("Published by"),
     "licensed_under": N_("Text licensed under"),
     "made_with": N_("Made with"),
+    "share": N_("Share this page"),
+    "by_email": N_("by e-mail"),
+    "copy_link": N_("Copy link"),
+    "link_copied": N_("Link copied"),
 }
 """Messages the theme's templates show (overrides/), handed to them in the configuration's `extra`."""
 
