@@ -20,7 +20,6 @@ import io
 import json
 import mimetypes
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -28,9 +27,10 @@ import tempfile
 import threading
 from pathlib import Path
 
+from tests.conftest import CHROMIUM
+
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 COMPRESSED = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = (

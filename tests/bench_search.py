@@ -27,19 +27,11 @@ from pathlib import Path
 
 import yaml
 
+from tests.conftest import ARGS, CHROMIUM
+
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 QUERIES = ("dysprosium", "licence", "magnet", "export controls")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def grow(content: Path, facts: int, seed: int = 7) -> int:
@@ -118,7 +110,7 @@ def downloads(site: Path, query: str, delay: float) -> tuple[int, int, float]:
     from playwright.sync_api import Request, sync_playwright
 
     with serve(site) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(service_workers="block")
         received: list[int] = []
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.test_browser import ARGS, CHROMIUM, _Quiet
+from tests.conftest import ARGS, CHROMIUM, _Quiet
 
 SHOTS = {
     "home-desktop.png": (1280, 900, "light", ""),

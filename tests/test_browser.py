@@ -5,90 +5,20 @@ These tests skip when Chromium is missing, except where REQUIRE_BROWSER=1 (CI), 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
 import shutil
-import subprocess
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURE as FIXTURE_CONTENT
-from tests.conftest import run
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.conftest import nu_html_errors, require_chromium, run, serve
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _serve(root: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    yield from _serve(site)
-
-
-@pytest.fixture(scope="module")
-def real_server(real_site: Path) -> Iterator[str]:
-    yield from _serve(real_site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A tab that fails the test if any request leaves 127.0.0.1 or the console reports an error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    requests: list[str] = []
-    errors: list[str] = []
-    tab = context.new_page()
-    tab.on("request", lambda request: requests.append(request.url))
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    outside = [url for url in requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))]
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
-    assert errors == [], f"console errors: {errors}"
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 def test_hover_and_focus_reveal_source_and_quote(page: Page, server: str) -> None:
@@ -185,22 +115,8 @@ def test_chart_is_an_image_with_a_text_alternative_and_a_table(page: Page, real_
     assert response.ok and response.text().startswith("label,"), response.status
 
 
-VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
 def test_nu_html_checker_reports_no_errors(real_site: Path) -> None:
-    if not VNU.exists() or not shutil.which("java"):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("the Nu Html Checker needs java and `npm ci` (node_modules/vnu-jar)")
-        pytest.skip("the Nu Html Checker is not installed (npm ci)")
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--skip-non-html", "--errors-only", str(real_site)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[:3000]
+    assert nu_html_errors(real_site) == ""
 
 
 def test_hostile_site_values_run_nothing_in_the_browser(browser: Browser, tmp_path: Path) -> None:
@@ -215,7 +131,7 @@ def test_hostile_site_values_run_nothing_in_the_browser(browser: Browser, tmp_pa
     result = run("build", "--content", str(content), "--site-dir", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     dialogs: list[str] = []
-    for base in _serve(tmp_path / "site"):
+    for base in serve(tmp_path / "site"):
         page = browser.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         for path in ("", "facts/basics/", "404.html"):

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.test_browser import WCAG, _serve, browser, page  # noqa: F401 (fixtures)
+from tests.conftest import serve
+from tests.test_browser import WCAG
 from tests.test_optional import build
 
 pytestmark = pytest.mark.browser
@@ -17,10 +18,10 @@ from playwright.sync_api import Page, expect  # noqa: E402
 
 @pytest.fixture(scope="module")
 def minimal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _serve(build(tmp_path_factory.mktemp("minimal-browser")))
+    yield from serve(build(tmp_path_factory.mktemp("minimal-browser")))
 
 
-def test_the_home_page_is_the_facts_page_under_the_facts_tab(page: Page, minimal_server: str) -> None:  # noqa: F811
+def test_the_home_page_is_the_facts_page_under_the_facts_tab(page: Page, minimal_server: str) -> None:
     page.goto(minimal_server)
     expect(page.locator("h1")).to_have_text("Minimal explainer")
     tabs = page.locator(".md-tabs__link")
@@ -32,7 +33,7 @@ def test_the_home_page_is_the_facts_page_under_the_facts_tab(page: Page, minimal
 
 
 @pytest.mark.parametrize("path", ["", "facts/basics/", "sources/", "method/", "changes/", "downloads/"])
-def test_minimal_pages_pass_axe(page: Page, minimal_server: str, path: str) -> None:  # noqa: F811
+def test_minimal_pages_pass_axe(page: Page, minimal_server: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(minimal_server + path)

@@ -16,12 +16,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from builder.ogimage import share_image
 from builder.render import format_date, letters, number_ranges
 from tests.conftest import FIXTURE, run
-from tests.test_browser import ARGS, CHROMIUM, _serve
 
 FIXTURE_URL = "https://fixture.example/explainer/"
 
@@ -38,24 +37,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run("build", "--publish", "--content", str(content), "--site-dir", str(root / "site"))
     assert result.returncode == 0, result.stderr
     return root / "site"
-
-
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    yield from _serve(site)
-
-
-@pytest.fixture(scope="module")
-def real_server(real_site: Path) -> Iterator[str]:
-    yield from _serve(real_site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def _context(browser: Browser, width: int, height: int, **options: object) -> BrowserContext:

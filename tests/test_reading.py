@@ -8,24 +8,20 @@ where they fail.
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, WCAG, _serve
+from tests.conftest import require_chromium
+from tests.test_browser import WCAG
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, expect  # noqa: E402
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -33,24 +29,6 @@ SIZES = {"desktop": DESKTOP, "phone": PHONE}
 SCHEMES = ("light", "dark")
 STATES = [(size, scheme) for size in SIZES for scheme in SCHEMES]
 IDS = [f"{size}-{scheme}" for size, scheme in STATES]
-
-
-@pytest.fixture(scope="module")
-def real_server(real_site: Path) -> Iterator[str]:
-    yield from _serve(real_site)
-
-
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    yield from _serve(site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 class Tab:

@@ -16,55 +16,26 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from builder import search
 from builder.build import own_files
 from builder.validate import check
-from tests.conftest import FIXTURE, ROOT, run, write
-from tests.test_browser import ARGS, CHROMIUM, WCAG, _serve
+from tests.conftest import FIXTURE, ROOT, guarded, run, serve, write
+from tests.test_browser import WCAG
 
 pytestmark = pytest.mark.browser
 
 SEARCH_INPUT = "input.md-search__input"
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
-def tab(chromium: Browser) -> Iterator[Page]:
+def tab(browser: Browser) -> Iterator[Page]:
     """A tab that fails the test if any request leaves 127.0.0.1 or the console reports an error.
 
     The site's offline service worker is blocked: it would answer requests itself, and these tests count
     what a first-time reader downloads from the server."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    requests: list[str] = []
-    errors: list[str] = []
-    opened = context.new_page()
-    opened.on("request", lambda request: requests.append(request.url))
-    opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    outside = [url for url in requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))]
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
-    assert errors == [], f"console errors: {errors}"
-
-
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    yield from _serve(site)
-
-
-@pytest.fixture(scope="module")
-def real_server(real_site: Path) -> Iterator[str]:
-    yield from _serve(real_site)
+    yield from guarded(browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block"))
 
 
 def _records(content: Path) -> list[search.Record]:
@@ -369,14 +340,14 @@ FRENCH = """\
 def chinese_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = _explainer(tmp_path_factory.mktemp("zh"), "zh", CHINESE)
     assert list(json.loads((out / "pagefind" / "pagefind-entry.json").read_text())["languages"]) == ["zh"]
-    yield from _serve(out)
+    yield from serve(out)
 
 
 @pytest.fixture(scope="module")
 def french_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = _explainer(tmp_path_factory.mktemp("fr"), "fr", FRENCH)
     assert list(json.loads((out / "pagefind" / "pagefind-entry.json").read_text())["languages"]) == ["fr"]
-    yield from _serve(out)
+    yield from serve(out)
 
 
 @pytest.mark.parametrize("query", ["稀土", "出口管制", "镝"])
@@ -401,7 +372,7 @@ def test_a_site_under_a_sub_path_searches_its_own_index(tab: Page, site: Path, t
     (root / "sub").symlink_to(site, target_is_directory=True)
     urls: list[str] = []
     tab.on("request", lambda request: urls.append(request.url))
-    address = next(_serve(root))
+    address = next(serve(root))
     tab.goto(address + "sub/")
     _search(tab, "dysprosium")
     assert _links(tab)[:2] == ["elements/", "elements/#dysprosium"]
@@ -415,7 +386,7 @@ def zensical_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     result = run("build", "--engine", "zensical", "--content", str(FIXTURE), "--site-dir", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (out / "pagefind").exists() and (out / "search.json").is_file()
-    yield from _serve(out)
+    yield from serve(out)
 
 
 def test_zensical_keeps_its_own_search_and_lands_on_the_item(tab: Page, zensical_server: str) -> None:
