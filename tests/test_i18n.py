@@ -324,3 +324,27 @@ def test_numbers_in_tables_follow_the_language(tmp_path: Path) -> None:
     assert checked.content is not None
     data = render(checked.content).pages["data.md"]
     assert '<td class="num">270’000</td>' in data and '<td class="num">45’000</td>' in data and "270,000" not in data
+
+
+# Words a template may write outside the catalogue: names of file formats and of the theme.
+NOT_TRANSLATED = {"CSV", "JSON", "BibTeX"}
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def words_outside_messages(template: str) -> list[str]:
+    """The words a template writes itself, not through a message: its text once Jinja's tags, comments and
+    expressions, HTML tags, attribute lists ({: ...}) and inline scripts are taken out."""
+    text = _JINJA.sub(" ", template)
+    text = re.sub(r"<script\b.*?</script>", " ", text, flags=re.S)
+    text = re.sub(r"<[^>]*>|\{:[^}]*\}", " ", text)
+    return [word for word in re.findall(r"[^\W\d_]{2,}", text) if word not in NOT_TRANSLATED]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "builder" / "templates").glob("*.j2")))
+def test_templates_write_no_text_outside_the_catalogue(name: str) -> None:
+    assert words_outside_messages((ROOT / "builder" / "templates" / name).read_text(encoding="utf-8")) == []
+
+
+def test_the_template_check_finds_a_word_written_outside_a_message() -> None:
+    template = '<p class="x">{{ _("As of %(date)s", date=d) }} Key numbers{# a comment #}</p> {: #id }'
+    assert words_outside_messages(template) == ["Key", "numbers"]
