@@ -42,7 +42,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "project"
     result = run("generate", "--content", str(FIXTURE), "--out", str(out), "--engine", "zensical")
     assert result.returncode == 0, result.stderr
-    assert result.stderr == f"Wrote a MkDocs project of 57 files into {out}/.\n"
+    assert result.stderr == f"Wrote a MkDocs project of 60 files into {out}/.\n"
     return out
 
 
