@@ -180,7 +180,7 @@ def cite_this(
         date=messages.date(as_of),
         url=url,
     )
-    text += " " + messages.gettext("Accessed %(date)s.", date=messages.date(accessed))
+    text += ". " + messages.gettext("Accessed %(date)s.", date=messages.date(accessed))
     key = re.sub(r"[^a-z0-9]+", "-", (anchor or src.removesuffix(".md")).lower()).strip("-")
 
     def braces(value: str) -> str:

@@ -71,7 +71,14 @@ SAME = {
         "questions",
         "sources",
     },
-    "de": {"Frictionless Data Package", "International", "Original: %(link)s", "Status", "%(speaker)s, in %(where)s"},
+    "de": {
+        "Frictionless Data Package",
+        "International",
+        "Original: %(link)s",
+        "Status",
+        "Status:",
+        "%(speaker)s, in %(where)s",
+    },
     "es": {"Control", "Original: %(link)s"},
     "zh-Hans": set(),
 }
