@@ -55,11 +55,6 @@ CITE_RUN = re.compile(r"(?:[ \t]*\n?[ \t]*" + CITE.pattern + r")+")
 """One or more [@id] citations in a row, with the spaces (and a line break) before them."""
 
 
-def format_date(value: str | dt.date | None) -> str:
-    """A date in English (CLDR, British form): '2025-06-10' -> '10 June 2025'; '2025-06' -> 'June 2025'."""
-    return Messages.of("en-GB").date(value)
-
-
 def page_url(src: str) -> str:
     """The directory URL MkDocs gives a page: 'facts/supply.md' -> 'facts/supply/'."""
     stem = src.removesuffix(".md")
@@ -439,14 +434,9 @@ class References:
         return self.marker(Citation(source=source_id, locator=locator))
 
     def speaker(self, cite: Citation) -> str:
-        if cite.speaker is None:
-            return ""
-        person = self.index.people.get(cite.speaker)
-        name = person.name if person else cite.speaker
-        role = cite.role or (person.role if person else "")
-        messages = self.index.messages
-        who = messages.gettext("%(name)s, %(role)s", name=name, role=role) if role else name
-        return messages.gettext("— %(speaker)s", speaker=who)
+        """Who said the quoted words as a quotation's attribution: '— Name, role'."""
+        who = self.speaker_name(cite)
+        return self.index.messages.gettext("— %(speaker)s", speaker=who) if who else ""
 
     def speaker_name(self, cite: Citation) -> str:
         """Who said the quoted words, with their role: 'Name, role'."""

@@ -18,11 +18,13 @@ from xml.etree import ElementTree
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from builder.i18n.messages import Messages
 from builder.ogimage import share_image
-from builder.render import format_date, letters, number_ranges
+from builder.render import letters, number_ranges
 from tests.conftest import FIXTURE, run
 
 FIXTURE_URL = "https://fixture.example/explainer/"
+format_date = Messages.of("en-GB").date
 
 
 @pytest.fixture(scope="module")
