@@ -16,12 +16,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import markdown
 import nh3
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import markdown
 
 TAGS = frozenset({"p", "br", "em", "strong", "a", "code", "pre", "ul", "ol", "li", "blockquote", "img"})
 """The elements editor Markdown may produce: all the templates need, nothing that runs or styles."""
@@ -194,10 +196,7 @@ class Prose:
     """
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=[], output_format="html")
-        # No raw HTML: a tag in editor text is shown as text, never passed through.
-        self._md.preprocessors.deregister("html_block")
-        self._md.inlinePatterns.deregister("html")
+        self._markdown: markdown.Markdown | None = None
         self._held: dict[tuple[str, str | None], tuple[str, list[str]]] = {}
         """(text, citation pattern) -> (its conversion with each citation run as a placeholder, the runs)."""
         self._clean: dict[tuple[str, str | None], str] = {}
@@ -207,6 +206,18 @@ class Prose:
         """What an earlier run remembered (builder/cache.py): moved into the tables above when used again."""
         self.changed = False
         """Whether anything was converted since the tables were last exported."""
+
+    @property
+    def _md(self) -> markdown.Markdown:
+        """The Markdown converter, made on first use: `check` of unchanged or plain text never needs it."""
+        if self._markdown is None:
+            import markdown
+
+            self._markdown = markdown.Markdown(extensions=[], output_format="html")
+            # No raw HTML: a tag in editor text is shown as text, never passed through.
+            self._markdown.preprocessors.deregister("html_block")
+            self._markdown.inlinePatterns.deregister("html")
+        return self._markdown
 
     def remembered(self) -> dict[str, dict[Any, Any]]:
         """The conversions and audits used since this instance was made, for the cache between runs."""

@@ -6,9 +6,13 @@ guide and the JSON Schemas for editors are generated from these classes.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import functools
+import inspect
 import re
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, get_args, get_origin
 
 from pydantic import (
@@ -98,13 +102,47 @@ def N_(message: str) -> str:
     return message
 
 
+@functools.cache
+def _attribute_docstrings() -> dict[str, dict[str, str]]:
+    """{class name: {field: the string literal written under it}}, read from this module's source.
+
+    Only the schema, the guide, the data dictionary and `new` need them, so they are read when asked for
+    rather than by pydantic when each class is created (which would cost every command's start-up)."""
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.parse(Path(__file__).read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ClassDef):
+            docs = found[node.name] = {}
+            for field, after in zip(node.body, node.body[1:], strict=False):
+                if (
+                    isinstance(field, ast.AnnAssign)
+                    and isinstance(field.target, ast.Name)
+                    and isinstance(after, ast.Expr)
+                    and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)
+                ):
+                    docs[field.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
+def field_docs(cls: type[BaseModel]) -> dict[str, str]:
+    """Each field's documentation: the description given with its type, else the docstring written under it
+    (in this class or the class it inherits the field from)."""
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        docs.update(_attribute_docstrings().get(klass.__name__, {}) if klass.__module__ == __name__ else {})
+    return {
+        name: info.description or docs[name]
+        for name, info in cls.model_fields.items()
+        if info.description or name in docs
+    }
+
+
 class Model(BaseModel):
     kind_name: ClassVar[str] = "item"
     """How problems name an item of this type."""
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
         str_strip_whitespace=False,
         validate_default=False,
         defer_build=True,
@@ -648,7 +686,7 @@ class ElementSettings(Model):
     """A paragraph or two at the top of the page."""
     convention: Markdown | None = None
     """The convention that splits the elements into categories, with a citation."""
-    categories: CategoryLabels = CategoryLabels()
+    categories: CategoryLabels = Field(default_factory=CategoryLabels)
     """The names of the categories light, heavy and neither, e.g. 'light metals'."""
     control: Text | None = None
     """What the controls of an element are, as the label of each control's line, e.g. 'Export control'
@@ -721,7 +759,7 @@ class Site(Model):
     topics: Annotated[list[Topic], Field(min_length=1)]
     story: Story | None = None
     """The home page's story; without one, the home page lists the facts by topic."""
-    labels: Labels = Labels()
+    labels: Labels = Field(default_factory=Labels)
     elements: ElementSettings | None = None
     preview_port: Annotated[int, Field(ge=1024, le=65535)] | None = None
     """The port `serve` previews this explainer on (default 8000): give each explainer in a repository its own,

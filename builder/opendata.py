@@ -40,6 +40,7 @@ from .model import (
     Site,
     Source,
     Via,
+    field_docs,
 )
 
 FOLDER = "data/download"
@@ -79,8 +80,7 @@ class Table:
 
 def described(model: type[BaseModel], name: str, type_: str, column: str | None = None, **how: Any) -> Field:
     """A field of a content model, described by the model's own docstring for it."""
-    info = model.model_fields[name]
-    description = info.description
+    description = field_docs(model).get(name)
     if not description:
         raise ValueError(f"{model.__name__}.{name} has no docstring to describe it in the data dictionary")
     get = how.get("get") or (lambda item: getattr(item, name))

@@ -21,7 +21,18 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .load import load_file, load_text
-from .model import CONTENT_TYPES, DATE_FIELDS, ID_PATTERN, PARTIAL_DATE_FIELDS, Event, Fact, Model, Question, Source
+from .model import (
+    CONTENT_TYPES,
+    DATE_FIELDS,
+    ID_PATTERN,
+    PARTIAL_DATE_FIELDS,
+    Event,
+    Fact,
+    Model,
+    Question,
+    Source,
+    field_docs,
+)
 from .validate import discover
 
 KINDS: dict[str, tuple[str, type[Model]]] = {
@@ -54,9 +65,9 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _describe_field(name: str, info: FieldInfo) -> str:
+def _describe_field(name: str, info: FieldInfo, doc: str) -> str:
     annotation = _unwrap(info.annotation)
-    text = (info.description or "").strip().replace("\n", " ")
+    text = doc.strip().replace("\n", " ")
     if isinstance(annotation, type) and issubclass(annotation, StrEnum):
         text = f"{text} One of: {', '.join(m.value for m in annotation)}.".strip()
     if name in DATE_FIELDS:
@@ -77,13 +88,16 @@ def _empty(annotation: Any) -> str:
     return "[]" if typing.get_origin(_unwrap(annotation)) is list else '""'
 
 
-def _fields(fields: dict[str, FieldInfo], indent: str, first_prefix: str = "") -> list[str]:
-    """Lines for the required fields (empty values), then the optional fields as comments."""
+def _fields(cls: type[BaseModel], indent: str, first_prefix: str = "", skip: str = "") -> list[str]:
+    """Lines for the class's required fields (empty values), then its optional fields as comments."""
     lines: list[str] = []
     optional: list[str] = []
     prefix = first_prefix
-    for name, info in fields.items():
-        about = _describe_field(name, info)
+    docs = field_docs(cls)
+    for name, info in cls.model_fields.items():
+        if name == skip:
+            continue
+        about = _describe_field(name, info, docs.get(name, ""))
         if not info.is_required():
             empty = _empty(info.annotation)
             optional.append(f"{indent}# {name}: {empty}  # {about}" if about else f"{indent}# {name}: {empty}")
@@ -93,7 +107,7 @@ def _fields(fields: dict[str, FieldInfo], indent: str, first_prefix: str = "") -
         inner = _list_of_model(info.annotation)
         if inner is not None:
             lines.append(f"{indent}{prefix}{name}:")
-            lines.extend(_fields(inner.model_fields, indent + "  ", first_prefix="- "))
+            lines.extend(_fields(inner, indent + "  ", first_prefix="- "))
         else:
             lines.append(f"{indent}{prefix}{name}: {_empty(info.annotation)}")
         if prefix:
@@ -107,8 +121,7 @@ def _fields(fields: dict[str, FieldInfo], indent: str, first_prefix: str = "") -
 def skeleton(kind: str, ident: str) -> str:
     """The text of a new item: `- id: ...` and the rest of its fields, ending with a newline."""
     _, cls = KINDS[kind]
-    fields = {name: info for name, info in cls.model_fields.items() if name != "id"}
-    return "\n".join([f"- id: {ident}", *_fields(fields, "  ")]) + "\n"
+    return "\n".join([f"- id: {ident}", *_fields(cls, "  ", skip="id")]) + "\n"
 
 
 def _separator(text: str) -> str:

@@ -7,18 +7,32 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
-from .model import CONTENT_TYPES, Site
+from .model import CONTENT_TYPES, Site, field_docs
+
+
+class Documented(GenerateJsonSchema):
+    """The schema pydantic writes, with each field's documentation (the docstring under it) as its description."""
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        json_schema = super().model_schema(schema)
+        docs = field_docs(schema["cls"])
+        for name, field in json_schema.get("properties", {}).items():
+            if name in docs:
+                field["description"] = docs[name]
+        return json_schema
 
 
 def schemas() -> dict[str, dict[str, Any]]:
     """{file name: schema}: one for site.yaml, and one per content folder (a file is a list of items)."""
     result: dict[str, dict[str, Any]] = {}
-    site = Site.model_json_schema()
+    site = Site.model_json_schema(schema_generator=Documented)
     site["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     result["site.schema.json"] = site
     for folder, cls in CONTENT_TYPES.items():
-        schema = TypeAdapter(list[cls]).json_schema()  # type: ignore[valid-type]
+        schema = TypeAdapter(list[cls]).json_schema(schema_generator=Documented)  # type: ignore[valid-type]
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"{folder} file: a list of {cls.kind_name} items"
         result[f"{cls.kind_name}.schema.json"] = schema

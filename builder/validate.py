@@ -6,7 +6,6 @@ and the full list of problems.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -82,6 +81,8 @@ def _describe(value: Any) -> str:
 
 
 def did_you_mean(name: str, candidates: Any) -> str:
+    import difflib  # only when a name is wrong: it costs start-up
+
     match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
 

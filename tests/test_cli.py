@@ -62,3 +62,18 @@ def test_check_loads_no_build_machinery() -> None:
         [sys.executable, "-c", script, str(FIXTURE)], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
+
+
+def test_starting_check_builds_nothing_it_may_not_need() -> None:
+    """What `check` imports before it reads a file: no Markdown converter, no difflib, no validator built
+    (pydantic builds each class's validator on first use) and no attribute docstrings read."""
+    script = (
+        "import sys\n"
+        "import builder.__main__, builder.validate\n"
+        "from builder.model import CONTENT_TYPES, Site, _attribute_docstrings\n"
+        "built = [c.__name__ for c in (Site, *CONTENT_TYPES.values()) if c.__pydantic_complete__]\n"
+        "loaded = sorted({'markdown', 'difflib', 'importlib.metadata'} & set(sys.modules))\n"
+        "print(loaded, built, _attribute_docstrings.cache_info().currsize)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.stdout.splitlines()[-1] == "[] [] 0", result.stdout + result.stderr

@@ -141,12 +141,13 @@ def test_the_data_package_describes_every_file_and_field(site: Path) -> None:
 
 
 def test_field_descriptions_come_from_the_model_docstrings(site: Path) -> None:
-    from builder.model import Fact, Source
-
     package = json.loads((site / FOLDER / DICTIONARY).read_text(encoding="utf-8"))
     fields = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in package["resources"]}
-    assert fields["facts"]["as_of"]["description"] == Fact.model_fields["as_of"].description
-    assert fields["sources"]["publisher"]["description"] == Source.model_fields["publisher"].description
+    # The docstrings written under Fact.as_of and Source.publisher in builder/model.py:
+    assert fields["facts"]["as_of"]["description"] == "The date the statement is true as of."
+    assert fields["sources"]["publisher"]["description"] == (
+        "The original publisher, e.g. 'World Health Organization' or 'Reuters'."
+    )
     assert fields["facts"]["topics"]["type"] == "string" and fields["facts-json"]["topics"]["type"] == "array"
     assert "joined with '; '" in fields["facts"]["topics"]["description"]
 

@@ -65,3 +65,22 @@ def test_schema_flags_a_javascript_url(tmp_path) -> None:  # type: ignore[no-unt
     )
     assert result.returncode == 1
     assert "'javascript:alert(1)' does not match" in result.stdout
+
+
+def test_field_docs_are_the_docstrings_under_each_field_inherited_and_given_with_the_type() -> None:
+    from builder.model import Fact, Site, field_docs
+
+    docs = field_docs(Fact)
+    assert docs["as_of"] == "The date the statement is true as of."
+    assert docs["id"] == "Lower-case words joined by hyphens, unique across the whole content."  # from the Id type
+    assert "publisher" not in docs and set(docs) <= set(Fact.model_fields)
+    assert field_docs(Site)["preview_port"].startswith("The port `serve` previews this explainer on (default 8000)")
+
+
+def test_the_schemas_carry_the_field_docstrings_as_descriptions() -> None:
+    from builder.schema import schemas
+
+    fact = schemas()["fact.schema.json"]["$defs"]["Fact"]["properties"]
+    assert fact["as_of"]["description"] == "The date the statement is true as of."
+    site = schemas()["site.schema.json"]["properties"]
+    assert site["labels"]["$ref"] == "#/$defs/Labels" and "description" not in site["labels"]

@@ -5,7 +5,6 @@ Run by validate.check on the raw YAML, so each problem is located at the value o
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -163,5 +162,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def did_you_mean(name: str, candidates: frozenset[str] | set[str]) -> str:
+    import difflib  # only when a name is wrong: it costs start-up
+
     match = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.7)
     return f"; did you mean '{match[0]}'?" if match else ""
