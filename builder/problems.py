@@ -45,6 +45,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "bad-date": (Level.ERROR, "A date is malformed or impossible."),
     "bad-url": (Level.ERROR, "A URL does not start with http:// or https://."),
     "raw-html": (Level.ERROR, "Text contains raw HTML, which could run in a reader's browser."),
+    "control-character": (Level.ERROR, "Text contains an invisible control character (written as a YAML escape)."),
     "unsafe-link": (Level.ERROR, "A Markdown link points somewhere other than http(s) or the site."),
     "template-syntax": (Level.ERROR, "Text contains template syntax ({{ ... }} or {% ... %})."),
     "attribute-syntax": (Level.ERROR, "Text contains attribute syntax ({: ...}), which would set HTML attributes."),

@@ -36,6 +36,9 @@ from .model import (
 from .problems import CODES, Level, Problem
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters (tab and line breaks aside): written as YAML escapes such as "\\x1e", they are invisible to
+an editor and not allowed in an HTML page."""
 """Only for a friendlier message: raw HTML never reaches a page (markup.py shows it as text)."""
 TEMPLATE = re.compile(r"\{[{%]")
 
@@ -223,6 +226,13 @@ class _Checker:
             for match in pattern.finditer(value):
                 snippet = value[match.start() : match.start() + 12].split("\n")[0]
                 report(match.start(), code, message.format(m=snippet))
+        for match in CONTROL.finditer(value):
+            character = f"U+{ord(match.group(0)):04X}"
+            report(
+                match.start(),
+                "control-character",
+                f"contains the control character {character}, which a page cannot show; remove it",
+            )
         if markdown:
             for refusal in self.prose.audit(value, CITE):
                 report(refusal.offset, refusal.code, refusal.message)

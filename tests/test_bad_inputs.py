@@ -82,6 +82,10 @@ FILE_CASES: dict[str, tuple[str, str]] = {
     "empty-citations": ("facts", "7:14: error: fact 'case-fact': 'citations' needs at least one item [empty-value]"),
     "empty-file": ("facts", "1:1: error: file is empty; remove it or add content [empty-file]"),
     "empty-statement": ("facts", "3:14: error: fact 'case-fact': 'statement' needs some text [empty-value]"),
+    "escaped-control-character": (
+        "facts",
+        "2:19: error: contains the control character U+001E, which a page cannot show; remove it [control-character]",
+    ),
     "html-comment-in-text": (
         "facts",
         "3:22: error: contains raw HTML ('<!-- hidden '); write Markdown, and links as [text](https://...) [raw-html]",
