@@ -22,7 +22,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 
@@ -40,7 +40,10 @@ from .problems import Problem, format_problems, has_errors
 from .render import Rendered, render
 from .settings import DEFAULT_PORT
 from .validate import Checked, check
-from .write import SiteDirRefused, SiteWriter, refusal
+from .write import STAMP, SiteDirRefused, SiteWriter, refusal
+
+if TYPE_CHECKING:
+    from .incremental import Manifest
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 OVERRIDES = Path(__file__).parent / "overrides"
@@ -283,6 +286,7 @@ def _logging(level: int) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False
+    logging.getLogger("mkdocs.commands.build").addFilter(_dirty_notice)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
@@ -337,7 +341,11 @@ def _mkdocs_build(
     preparer: Preparer,
     today: dt.date | None = None,
     url: str | None = None,
-) -> None:
+    previous: dict[str, Manifest] | None = None,
+) -> dict[str, Manifest]:
+    """Build the site and each edition into `staging`; return each build's manifest (key: the edition, or "").
+
+    With `previous` (the manifests of the site `staging` started as a copy of), only what changed is built."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -345,6 +353,7 @@ def _mkdocs_build(
     from .plugin import ExplainerPlugin
 
     editions = list(preparer.last.editions) if preparer.last is not None else []
+    manifests: dict[str, Manifest] = {}
     try:
         # The site's own language at the root, then each edition (its own MkDocs build) under <language>/.
         for edition in [None, *editions]:
@@ -356,9 +365,20 @@ def _mkdocs_build(
             explainer = config.plugins[PLUGIN]
             assert isinstance(explainer, ExplainerPlugin)
             explainer.preparer = preparer  # what was just validated is built as it is
-            mkdocs_build(config)
+            explainer.dirty = True  # MkDocs builds only what builder/incremental.py finds changed
+            explainer.previous = (previous or {}).get(edition or "")
+            mkdocs_build(config, dirty=True)
+            if explainer.incremental is not None and explainer.incremental.manifest is not None:
+                manifests[edition or ""] = explainer.incremental.manifest
     except (MkDocsException, OSError) as exc:
         raise BuildFailed(str(exc)) from exc
+    return manifests
+
+
+def _dirty_notice(record: logging.LogRecord) -> bool:
+    """Drop MkDocs' warning that a dirty build may leave stale navigation (a strict build would stop on it):
+    the explainer plugin builds everything again whenever anything every page shows has changed."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _zensical_build(content_dir: Path, staging: Path, config_file: Path, prepared: Prepared) -> None:
@@ -447,20 +467,42 @@ def build(
         print(f"Build stopped: fix the errors above. {site_dir}/ was left unchanged.", file=sys.stderr)
         return 1
     _logging(logging.WARNING)
+    assert preparer.store is not None
+    part = f"site-{site_dir.name}"
+    last = preparer.store.read(part) if engine == "mkdocs" else None
+    manifests: dict[str, Manifest] = {}
+    previous = last["manifests"] if isinstance(last, dict) and last.get("identity") == site_identity(site_dir) else None
     try:
-        writer = SiteWriter(site_dir)
+        writer = SiteWriter(site_dir, seed=previous is not None)
         with writer as staging:
             if engine == "zensical":
                 _zensical_build(content_dir, staging, config_file, prepared)
             else:
-                _mkdocs_build(content_dir, staging, config_file, preparer, today, url)
+                manifests = _mkdocs_build(content_dir, staging, config_file, preparer, today, url, previous)
             writer.publish()
+            if engine == "mkdocs":
+                preparer.store.write(part, {"identity": site_identity(site_dir), "manifests": manifests})
     except (BuildFailed, SiteDirRefused, OSError) as exc:
         print(f"Build failed: {exc}. {site_dir}/ was left unchanged.", file=sys.stderr)
         return 1
     pages = len(prepared.rendered.pages)
+    if previous is not None and engine == "mkdocs":
+        again = sum(m.rendered for m in manifests.values())
+        total = sum(m.pages for m in manifests.values())
+        print(
+            f"Rendered {again} of {total} pages again; the others were unchanged since the last build.", file=sys.stderr
+        )
     print(f"Built {pages} generated pages into {site_dir}/ with {engine}.", file=sys.stderr)
     return 0
+
+
+def site_identity(site_dir: Path) -> tuple[str, int, int] | None:
+    """Which published build a site folder holds (its stamp's inode and time, new at every swap), or None."""
+    try:
+        stamp = (site_dir / STAMP).stat()
+    except OSError:
+        return None
+    return str(site_dir.resolve()), stamp.st_ino, stamp.st_mtime_ns
 
 
 def _loopback(host: str) -> bool:
@@ -527,7 +569,8 @@ def serve(content_dir: Path, config_file: Path, dev_addr: str | None, today: dt.
     _logging(logging.INFO)
     try:
         plugins = plugins_with_content(config_file, content_dir, today)
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, plugins=plugins)
+        # Dirty: a rebuild renders only the pages whose Markdown changed (builder/incremental.py).
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, plugins=plugins, build_type="dirty")
     except (BuildFailed, MkDocsException, OSError) as exc:
         print(f"Serve failed: {exc}", file=sys.stderr)
         return 1

@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import search
@@ -45,6 +46,7 @@ from .build import (
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Store
 from .editions import edition
+from .incremental import Incremental, Manifest
 from .render import Rendered
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -99,9 +101,16 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Writes the search index; keeps the last one for rebuilds whose content did not change."""
         self.search_worker: str | None = None
         """The search worker Material's dialog talks to (builder/material/base.html), when the index is ours."""
+        self.dirty = False
+        """Whether MkDocs builds in its dirty mode: then only what changed since `previous` is built again."""
+        self.previous: Manifest | None = None
+        """What the site folder holds: the last complete build's manifest (builder/incremental.py)."""
+        self.incremental: Incremental | None = None
+        self._nav: Navigation | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def resolve_content(self, config: MkDocsConfig) -> Path:
         """The content folder, relative to the folder of the configuration file."""
@@ -201,7 +210,35 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 files.append(File.generated(config, path, abs_src_path=str(search.ASSETS / Path(path).name)))
         return files
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """In dirty mode, decide which pages and files are built again (builder/incremental.py)."""
+        self.incremental = None
+        if self.dirty:
+            self.incremental = Incremental(self.previous)
+            self.incremental.plan(config, files, nav)
+            self._nav = nav
+        return nav
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        if self.incremental is not None:
+            self.incremental.before_writing(config, files)
+        return env
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self.incremental is not None:  # the file may be a hard link into the published site
+            Path(page.file.abs_dest_path).unlink(missing_ok=True)
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.incremental is not None and self._nav is not None:
+            self.incremental.finish(self._nav)
+            manifest = self.incremental.manifest
+            if self.serving and manifest is not None:
+                self.previous = manifest
+                log.info(f"Rendered {manifest.rendered} of {manifest.pages} pages again")
+        self._write_search(config)
+
+    def _write_search(self, config: MkDocsConfig) -> None:
         prepared = self._prepared
         rendered = self._rendered
         if self.search_worker is None or prepared is None or rendered is None:

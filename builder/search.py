@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -268,9 +269,13 @@ class Indexer:
             self._files = index_files(list(key[1]), language)
             self._key = key
             self.runs += 1
+        folder = site_dir / FOLDER
+        if folder.is_dir():  # the last build's index (a rebuild in place): its files are not all written again
+            shutil.rmtree(folder)
         for path, data in self._files.items():
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # a hard link into the published site is not written through
             target.write_bytes(data)
 
 

@@ -66,10 +66,13 @@ class SiteWriter:
 
     with SiteWriter(site_dir) as staging: build into `staging`, then call publish(); leaving the block
     without publishing (an error, an exception) discards the staging folder and keeps the old site.
+    With `seed`, the staging folder starts as hard links of the site folder's files (an incremental build
+    then writes only what changed, unlinking a file before writing it again).
     """
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, seed: bool = False) -> None:
         self.site_dir = site_dir
+        self.seed = seed
         self.staging = site_dir.parent / f".{site_dir.name}.building"
         self.lock_path = site_dir.parent / f".{site_dir.name}.lock"
         self._lock: IO[str] | None = None
@@ -87,8 +90,12 @@ class SiteWriter:
                 self._unlock()
                 raise SiteDirRefused(f"{self.staging} exists and was not made by the builder; move it away")
             remove_tree(self.staging)  # left by a build that was killed
-        self.staging.mkdir()
-        (self.staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
+        if self.seed and (self.site_dir / STAMP).is_file():
+            shutil.copytree(self.site_dir, self.staging, symlinks=True, copy_function=os.link, ignore=_stamp)
+            (self.staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")  # not a link: the old site's stays
+        else:
+            self.staging.mkdir()
+            (self.staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
         return self.staging
 
     def publish(self) -> None:
@@ -124,15 +131,24 @@ class SiteWriter:
             self._lock = None
 
 
+def _stamp(folder: str, names: list[str]) -> list[str]:
+    return [STAMP] if STAMP in names else []
+
+
+def remove_entry(entry: Path) -> None:
+    """Remove one file or folder from a folder the builder made."""
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry)
+    else:
+        entry.unlink()
+
+
 def remove_tree(folder: Path) -> None:
     """Remove a folder the builder made, its stamp last, so that an interrupted removal can be finished later."""
     for entry in folder.iterdir():
         if entry.name == STAMP:
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
+        remove_entry(entry)
     (folder / STAMP).unlink(missing_ok=True)
     folder.rmdir()
 

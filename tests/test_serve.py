@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -51,6 +52,7 @@ def test_saving_a_content_file_rebuilds_the_page(content: Path) -> None:
         facts = content / "facts" / "basics.yaml"
         facts.write_text(facts.read_text().replace("output at 100 t", "output at 123 t"))
         assert wait_for(url, "output at 123 t", 15), "the page was not rebuilt after the save"
+        assert "Sources" in fetch(f"http://127.0.0.1:{port}/sources/"), "an unchanged page is still served"
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/%00", timeout=5)
             status = 200
@@ -61,3 +63,6 @@ def test_saving_a_content_file_rebuilds_the_page(content: Path) -> None:
         server.terminate()
         _, log = server.communicate(timeout=10)
     assert "Traceback" not in log
+    first, *rebuilds = [(int(a), int(b)) for a, b in re.findall(r"Rendered (\d+) of (\d+) pages again", log)]
+    assert first[0] == first[1], "the first build renders every page"
+    assert rebuilds and all(0 < again < pages / 2 for again, pages in rebuilds), rebuilds  # only what changed
