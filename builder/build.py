@@ -468,7 +468,7 @@ def build(
         return 1
     _logging(logging.WARNING)
     assert preparer.store is not None
-    part = f"site-{site_dir.name}"
+    part = f"built-{site_dir.name}"  # what the site folder holds: the manifests of its build
     last = preparer.store.read(part) if engine == "mkdocs" else None
     manifests: dict[str, Manifest] = {}
     previous = last["manifests"] if isinstance(last, dict) and last.get("identity") == site_identity(site_dir) else None

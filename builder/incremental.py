@@ -18,7 +18,6 @@ again: writing into the shared file would change the published site before the s
 from __future__ import annotations
 
 import hashlib
-import os
 import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,8 +77,10 @@ def digest_of(file: File) -> str:
 
 def shared_key(config: MkDocsConfig, files: Files, nav: Navigation, digests: dict[str, str]) -> str:
     """What every page depends on, as one digest."""
+    from mkdocs.utils import get_build_date
+
     digest = hashlib.sha256()
-    digest.update(f"{builder_version()}\0{_versions()}\0{os.environ.get('SOURCE_DATE_EPOCH')}\0".encode())
+    digest.update(f"{builder_version()}\0{_versions()}\0{get_build_date()}\0".encode())
     for name, value in sorted(config.items()):
         if name == "theme":
             value = (value.name, value.dirs, sorted(value.static_templates), sorted(value.items()))

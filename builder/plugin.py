@@ -227,6 +227,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.incremental is not None:  # the file may be a hard link into the published site
             Path(page.file.abs_dest_path).unlink(missing_ok=True)
+        if not self.serving:  # the page is written: free its HTML (the preview keeps it for the next rebuild)
+            page.title = page.title  # other pages' navigation still shows it
+            page.content = None
+            page.toc = []  # type: ignore[assignment]
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
