@@ -232,12 +232,18 @@ class Preparer:
             content_dir, self.parsed, self.charts, day, self.histories, history, self.prose, url, self.images
         )
         self._key = key
-        if self.store is not None and self.last.rendered is not None:  # a build that stops writes nothing
+        if self.last.rendered is not None:  # a build that stops writes nothing
+            self.save()
+        return self.last
+
+    def save(self) -> None:
+        """Write what changed in the caches to the store (after preparing; again after the search index's
+        conversions)."""
+        if self.store is not None:
             if self.parsed.changed:
                 self.store.write("parsed", self.parsed.remembered())
             if self.prose.changed:
                 self.store.write("prose", self.prose.remembered())
-        return self.last
 
 
 def own_files(content_dir: Path) -> dict[str, Path]:
@@ -482,6 +488,7 @@ def build(
             writer.publish()
             if engine == "mkdocs":
                 preparer.store.write(part, {"identity": site_identity(site_dir), "manifests": manifests})
+                preparer.save()  # with the search index's conversions
     except (BuildFailed, SiteDirRefused, OSError) as exc:
         print(f"Build failed: {exc}. {site_dir}/ was left unchanged.", file=sys.stderr)
         return 1

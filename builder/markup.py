@@ -300,8 +300,8 @@ class Prose:
         return Markup(result)
 
     def text(self, text: str) -> str:
-        """The plain text a reader would see of editor Markdown, on one line."""
-        return _plain(self.convert(text))
+        """The plain text a reader would see of editor Markdown, on one line (the conversion kept between runs)."""
+        return _plain(self._convert_held(text.replace("\ue000", "").replace("\ue001", ""), None)[0])
 
     def text_without(self, text: str, pattern: re.Pattern[str]) -> str:
         """The plain text of editor Markdown without what `pattern` finds (citations), on one line; from the

@@ -251,7 +251,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         content = prepared.checked.content
         if self.config.edition:  # the edition's own index, of its text, in its language
             content = edition(content, self.config.edition).content
-        found = search.records(content, rendered.pages, own_files(self.content_dir))
+        found = search.records(content, rendered.pages, own_files(self.content_dir), self.preparer.prose)
         try:
             self.indexer.write(found, content.site.language, Path(config.site_dir))
         except search.SearchIndexFailed as exc:

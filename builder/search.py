@@ -182,13 +182,13 @@ LIST_PAGES |= {"data.md", "sources.md", "corrections.md"}
 """Generated pages that list items (topic pages under facts/ too); every other generated page is about the site."""
 
 
-def records(content: Content, pages: dict[str, str], own: dict[str, Path]) -> list[Record]:
+def records(content: Content, pages: dict[str, str], own: dict[str, Path], prose: Prose | None = None) -> list[Record]:
     """Every search record: items from the content, pages from their front matter, the explainer's own pages.
 
     `pages` is the rendered Markdown by page path (render.Rendered.pages), `own` the hand-written pages
-    (build.own_files).
+    (build.own_files); `prose`: the conversions kept between builds (builder/markup.py).
     """
-    prose = Prose()
+    prose = prose or Prose()
     index = Index.of(content)
     site = content.site
 
