@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -106,6 +107,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.previous: Manifest | None = None
         """What the site folder holds: the last complete build's manifest (builder/incremental.py)."""
         self.incremental: Incremental | None = None
+        self.held: dict[str, bytes] = {}
+        """Each read page's HTML, compressed, until its template is rendered (not in the live preview)."""
         self._nav: Navigation | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -223,6 +226,21 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.incremental is not None:
             self.incremental.before_writing(config, files)
         return env
+
+    @event_priority(-100)  # after every other plugin's changes to the page's HTML
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Hold each page's HTML compressed from its conversion until its template is rendered: MkDocs reads
+        every page before writing any, and would hold the HTML of all at once (the preview keeps it as is)."""
+        if self.serving:
+            return html
+        self.held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        held = self.held.pop(page.file.src_uri, None)
+        if held is not None:
+            page.content = zlib.decompress(held).decode("utf-8")
+        return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.incremental is not None:  # the file may be a hard link into the published site

@@ -6,7 +6,7 @@ process, and prints the wall and CPU time (user + system: the machine may be sha
 memory per fact, the share of the build spent in the builder's own stage (loading, checking and
 rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. At the
 largest size it then edits one fact and builds again (warm: the builder's cache under .cache/ in the
-content's parent folder is kept). Finally it times the live preview's save-to-reload at 5k facts.
+content's parent folder is kept, and only the pages whose Markdown changed are rendered again). Finally it times the live preview's save-to-reload at 5k facts.
 
     python -m tests.bench_scale                 # 1000 10000 50000, preview at 5000
     python -m tests.bench_scale 2000 5000       # other sizes; --no-serve skips the preview
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -80,7 +81,9 @@ def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> 
         raise SystemExit(f"build failed ({status}):\n{err.read_text()[-3000:]}")
     inner = json.loads(out.read_text().strip().splitlines()[-1])
     cpu = usage.ru_utime + usage.ru_stime
+    again = re.search(r"Rendered (\d+) of (\d+) pages again", err.read_text())
     return {
+        "again": float(again.group(1)) if again else -1.0,
         "wall": wall,
         "cpu": cpu,
         "rss": usage.ru_maxrss / 1024,
@@ -136,7 +139,8 @@ def main(argv: list[str]) -> int:
         r = run_build(content, Path(tmp) / str(largest) / "site", config)
         print(
             f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {r['rss']:6.0f} MB  "
-            f"builder stage {r['builder']:5.1f} s CPU ({r['builder'] / r['inner'] * 100:4.1f}%)",
+            f"builder stage {r['builder']:5.1f} s CPU ({r['builder'] / r['inner'] * 100:4.1f}%)  "
+            f"pages rendered again: {'all' if r['again'] < 0 else int(r['again'])}",
             flush=True,
         )
     if serve:
