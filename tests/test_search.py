@@ -252,6 +252,10 @@ def test_search_lands_on_the_right_item(tab: Page, real_server: str, query: str,
 def test_the_keyboard_alone_reaches_and_opens_a_result(tab: Page, server: str) -> None:
     tab.goto(server)
     _search(tab, "dysprosium")
+    # The answer to the whole word (its links carry ?h=dysprosium), not to a keystroke before it, which it
+    # would replace, taking the focus with it.
+    first = tab.locator(".md-search-result__link").first
+    expect(first).to_have_attribute("href", re.compile(r"/elements/\?h=dysprosium$"))
     tab.keyboard.press("ArrowDown")
     focused = tab.evaluate("document.activeElement.href")
     assert re.search(r"/elements/\?h=dysprosium$", focused)
