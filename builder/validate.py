@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .i18n.check import check_languages, check_message_files, own_catalogues
 from .editions import untranslated_fields
+from .i18n.check import check_languages, check_message_files, own_catalogues
 from .load import Document, ParseCache, Path_, load_file
 from .markup import ATTRIBUTE_SYNTAX, Prose
 from .model import (
