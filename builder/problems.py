@@ -76,6 +76,10 @@ CODES: dict[str, tuple[Level, str]] = {
         Level.ERROR,
         "The site's language or an edition has no message catalogue, shipped or in content/messages/.",
     ),
+    "incomplete-translation": (
+        Level.WARNING,
+        "An item's translation lacks some of its text: the edition shows it as written.",
+    ),
     "unknown-edition": (Level.ERROR, "A translation is into a language that is not one of the site's editions."),
     "bad-messages": (
         Level.ERROR,

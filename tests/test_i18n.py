@@ -355,3 +355,79 @@ def test_templates_write_no_text_outside_the_catalogue(name: str) -> None:
 def test_the_template_check_finds_a_word_written_outside_a_message() -> None:
     template = '<p class="x">{{ _("As of %(date)s", date=d) }} Key numbers{# a comment #}</p> {: #id }'
     assert words_outside_messages(template) == ["Key", "numbers"]
+
+
+FIGURE_TRANSLATED = """\
+      translations:
+        en-GB:
+          label: Retirees drawing their own pension
+          value: 17.1 million
+"""
+FACT_TRANSLATED = """\
+  translations:
+    en-GB:
+      title: The legal age rises from 62 to 64
+      statement: The law gradually raises the legal retirement age to 64 for people born from 1968.
+"""
+
+
+def _french_with_fact_translated(root: Path, figure: bool) -> Path:
+    """The French fixture with an English edition in which its one fact, 'age-legal-64', is translated, and
+    its figure's label and value only when `figure`."""
+    content = root / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures-fr" / "content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("language: fr\n", "language: fr\n" + EDITION_SITE), "utf-8")
+    facts = content / "facts" / "calendrier.yaml"
+    text = facts.read_text("utf-8")
+    year = "      year: 2022\n"
+    assert text.count(year) == 1
+    facts.write_text(text.replace(year, year + (FIGURE_TRANSLATED if figure else "")) + FACT_TRANSLATED, "utf-8")
+    return content
+
+
+def test_a_begun_translation_that_lacks_a_figures_words_is_a_located_warning(tmp_path: Path) -> None:
+    _french_with_fact_translated(tmp_path, figure=False)
+    status, out, _ = run_main(["check", "--content", "content"], tmp_path)
+    lines = out.splitlines()
+    assert status == 0, out
+    assert lines == [
+        "content/facts/calendrier.yaml:13:14: warning: fact 'age-legal-64': 'label' of figure 1 has no en-GB translation, "
+        "so the en-GB edition shows this fact as written [incomplete-translation]",
+        "content/facts/calendrier.yaml:14:14: warning: fact 'age-legal-64': 'value' of figure 1 has no en-GB translation, "
+        "so the en-GB edition shows this fact as written [incomplete-translation]",
+        "0 errors, 2 warnings in 5 files.",
+    ]
+
+
+def test_an_edition_shows_a_figures_translated_label_and_value(tmp_path: Path) -> None:
+    from builder.editions import edition, untranslated_fields
+    from builder.validate import check
+
+    content = _french_with_fact_translated(tmp_path, figure=True)
+    checked = check(content)
+    assert not checked.problems, checked.problems
+    assert checked.content is not None
+    fact = next(f for f in checked.content.facts if f.id == "age-legal-64")
+    assert untranslated_fields(fact, "en-GB") == []
+    assert untranslated_fields(fact, "de") == [
+        ("title",),
+        ("statement",),
+        ("figures", 0, "label"),
+        ("figures", 0, "value"),
+    ]
+    shown = edition(checked.content, "en-GB")
+    assert "age-legal-64" not in shown.untranslated
+    figure = next(f for f in shown.content.facts if f.id == "age-legal-64").figures[0]
+    assert (figure.label, figure.value, figure.year, figure.source) == (
+        "Retirees drawing their own pension",
+        "17.1 million",
+        2022,
+        "drees-2024",
+    )
+    assert fact.figures[0].label == "Retraités de droit direct"  # the original is left as it was
+
+    result = run("build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    texts = " ".join(parsed(tmp_path / "site" / "en-GB" / "facts" / "calendrier" / "index.html").texts)
+    assert "Retirees drawing their own pension" in texts and "Retraités de droit direct" not in texts
