@@ -34,6 +34,7 @@ from .model import (
     Status,
     markdown_fields,
 )
+from .pages import PAGES, orphan_translations
 from .problems import CODES, Level, Problem
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
@@ -434,6 +435,9 @@ def check(
         _status_sources(checker, items)
     if site is not None:
         _partial_translations(checker, site, items)
+        for translation, original in orphan_translations(content_dir, site.editions):
+            message = f"translates '{original}', which is not in {content_dir.name}/{PAGES}/; name it after its page"
+            checker.record(display(translation), 1, 1, "orphan-translation", message)
     checker.problems.extend(_not_listed(checker.omitted))
     content = None
     if site is not None and not any(p.level.value == "error" for p in checker.problems):

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from builder import search
-from builder.build import own_files
+from builder.pages import own_files
 from builder.validate import check
 from tests.conftest import FIXTURE, ROOT, guarded, run, serve, write
 from tests.test_browser import WCAG
