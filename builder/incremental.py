@@ -75,12 +75,12 @@ def digest_of(file: File) -> str:
     return hashlib.sha256(file.content_bytes).hexdigest()
 
 
-def shared_key(config: MkDocsConfig, files: Files, nav: Navigation, digests: dict[str, str]) -> str:
-    """What every page depends on, as one digest."""
+def shared_key(config: MkDocsConfig, files: Files, nav: Navigation, digests: dict[str, str], extra: str = "") -> str:
+    """What every page depends on, as one digest; `extra`: what a plugin adds to pages beyond their Markdown."""
     from mkdocs.utils import get_build_date
 
     digest = hashlib.sha256()
-    digest.update(f"{builder_version()}\0{_versions()}\0{get_build_date()}\0".encode())
+    digest.update(f"{builder_version()}\0{_versions()}\0{get_build_date()}\0{extra}\0".encode())
     for name, value in sorted(config.items()):
         if name == "theme":
             value = (value.name, value.dirs, sorted(value.static_templates), sorted(value.items()))
@@ -111,10 +111,10 @@ class Incremental:
         self.whole = True
         """Whether this build renders everything (no usable last build, or the shared key changed)."""
 
-    def plan(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
+    def plan(self, config: MkDocsConfig, files: Files, nav: Navigation, extra: str = "") -> None:
         """Decide, before MkDocs reads the pages, which files are built again; empty the folder when all are."""
         digests = {f.src_uri: digest_of(f) for f in files if f.is_documentation_page() or f.generated_by}
-        key = shared_key(config, files, nav, digests)
+        key = shared_key(config, files, nav, digests, extra)
         previous = self.previous
         self.whole = previous is None or previous.key != key
         if self.whole:

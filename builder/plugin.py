@@ -20,6 +20,7 @@ import zlib
 from pathlib import Path
 from typing import Any, Literal
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -38,7 +39,6 @@ from .build import (
     OVERRIDES,
     Preparer,
     ThemeMismatch,
-    own_files,
     set_build_date,
     site_nav,
     theme_extra,
@@ -48,6 +48,7 @@ from .cache import FOLDER as CACHE_FOLDER
 from .cache import Store
 from .editions import edition
 from .incremental import Incremental, Manifest
+from .pages import own_files
 from .render import Rendered
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -110,6 +111,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.held: dict[str, bytes] = {}
         """Each read page's HTML, compressed, until its template is rendered (not in the live preview)."""
         self._nav: Navigation | None = None
+        self._own: dict[str, Path] = {}
+        """The explainer's own pages (content/pages/) as this build shows them: in an edition, translated."""
+        self._untranslated_own: set[str] = set()
+        """In an edition: the own pages it shows as written, in the site's language, for want of a translation."""
+        self._notice = ""
+        self._original_language = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -180,8 +187,15 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             config.extra_css.append(CSS)
         if JS not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(JS)
+        self._own = own_files(self.content_dir, site.editions, self.config.edition)
+        self._untranslated_own = set()
+        if self.config.edition:
+            originals = own_files(self.content_dir, site.editions)
+            self._untranslated_own = {p for p, f in self._own.items() if p.endswith(".md") and f == originals[p]}
+            self._notice = rendered.theme_extra["untranslated"]
+            self._original_language = site.language
         if self.config.nav:
-            config.nav = site_nav(rendered.nav, rendered.about, own_files(self.content_dir))
+            config.nav = site_nav(rendered.nav, rendered.about, self._own)
         set_build_date(site.updated)
         return config
 
@@ -199,7 +213,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             files.append(File.generated(config, path, content=text))
         for path, image in sorted(rendered.images.items()):
             files.append(File.generated(config, path, content=image))
-        for path, source in own_files(self.content_dir).items():
+        for path, source in self._own.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{source} has the same path as a file in {docs.name}/ or a generated page; rename it"
@@ -218,7 +232,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.incremental = None
         if self.dirty:
             self.incremental = Incremental(self.previous)
-            self.incremental.plan(config, files, nav)
+            added = (sorted(self._untranslated_own), self._notice, self._original_language)  # on_page_content's
+            self.incremental.plan(config, files, nav, repr(added))
             self._nav = nav
         return nav
 
@@ -228,9 +243,15 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         return env
 
     @event_priority(-100)  # after every other plugin's changes to the page's HTML
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Hold each page's HTML compressed from its conversion until its template is rendered: MkDocs reads
-        every page before writing any, and would hold the HTML of all at once (the preview keeps it as is)."""
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """An own page an edition shows untranslated: the notice, and its text marked with its language.
+
+        Then each page's HTML is held compressed until its template is rendered: MkDocs reads every page
+        before writing any, and would hold the HTML of all at once (the preview keeps it as it is)."""
+        if page.file.src_uri in self._untranslated_own:
+            original = self._original_language
+            notice = Markup('<p class="untranslated-notice" data-search-exclude>{}</p>\n').format(self._notice)
+            html = notice + Markup('<div lang="{}">\n').format(original) + Markup(html) + Markup("\n</div>")
         if self.serving:
             return html
         self.held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
@@ -269,7 +290,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         content = prepared.checked.content
         if self.config.edition:  # the edition's own index, of its text, in its language
             content = edition(content, self.config.edition).content
-        found = search.records(content, rendered.pages, own_files(self.content_dir), self.preparer.prose)
+        found = search.records(content, rendered.pages, self._own, self.preparer.prose)
         try:
             self.indexer.write(found, content.site.language, Path(config.site_dir))
         except search.SearchIndexFailed as exc:

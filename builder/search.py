@@ -186,7 +186,7 @@ def records(content: Content, pages: dict[str, str], own: dict[str, Path], prose
     """Every search record: items from the content, pages from their front matter, the explainer's own pages.
 
     `pages` is the rendered Markdown by page path (render.Rendered.pages), `own` the hand-written pages
-    (build.own_files); `prose`: the conversions kept between builds (builder/markup.py).
+    (pages.own_files); `prose`: the conversions kept between builds (builder/markup.py).
     """
     prose = prose or Prose()
     index = Index.of(content)
