@@ -78,6 +78,7 @@ def digest_of(file: File) -> str:
 def shared_key(config: MkDocsConfig, files: Files, nav: Navigation, digests: dict[str, str], extra: str = "") -> str:
     """What every page depends on, as one digest; `extra`: what a plugin adds to pages beyond their Markdown."""
     from mkdocs.utils import get_build_date
+    from mkdocs.utils.meta import get_data
 
     digest = hashlib.sha256()
     digest.update(f"{builder_version()}\0{_versions()}\0{get_build_date()}\0{extra}\0".encode())
@@ -94,8 +95,10 @@ def shared_key(config: MkDocsConfig, files: Files, nav: Navigation, digests: dic
             _folder_digest(Path(folder), digest)
     for file in sorted(files, key=lambda f: f.src_uri):
         digest.update(f"file {file.src_uri}>{file.dest_uri}:{file.inclusion.name}\0".encode())
-    for page in nav.pages:  # a page titled by its own heading: its source decides every page's navigation
-        if page.title is None:
+    for page in nav.pages:  # every page's navigation shows each page's title and front matter (icons, status)
+        _, meta = get_data(page.file.content_string)
+        digest.update(f"nav {page.file.src_uri}={sorted(meta.items())!r}\0".encode())
+        if page.title is None and "title" not in meta:  # titled by its heading: its whole source decides
             digest.update(f"untitled {page.file.src_uri}={digests.get(page.file.src_uri)}\0".encode())
     return digest.hexdigest()
 

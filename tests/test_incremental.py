@@ -61,6 +61,11 @@ def remove_fact(content: Path) -> None:
     facts.write_text(text[: text.index("- id: delta-fact")], encoding="utf-8")
 
 
+def edit_title(content: Path) -> None:
+    facts = content / "facts" / "basics.yaml"
+    facts.write_text(facts.read_text().replace("title: Alpha dysprosium output", "title: Alpha output, revised"))
+
+
 def add_page(content: Path) -> None:
     write(content / "pages" / "about-us.md", "# About us\n\nWho writes this explainer.\n")
 
@@ -98,20 +103,23 @@ def test_nothing_changed_renders_nothing(tmp_path: Path) -> None:
 
 
 def test_a_series_of_edits_gives_the_cold_builds_bytes(tmp_path: Path) -> None:
-    """Adding and removing a fact, adding a hand-written page, renaming a topic (every page's navigation)."""
+    """Adding and removing a fact, retitling one (lists show it), adding a hand-written page, renaming a topic
+    (every page's navigation)."""
     content = shutil.copytree(FIXTURE, tmp_path / "work" / "content")
     site = tmp_path / "work" / "site"
     build(content, site)
-    edits: list[Callable[[Path], None]] = [add_fact, remove_fact, add_page, rename_topic]
+    edits: list[Callable[[Path], None]] = [add_fact, remove_fact, edit_title, add_page, rename_topic]
     for number, edit in enumerate(edits):
         edit(content)
         stderr = build(content, site)
         cold = shutil.copytree(content, tmp_path / f"cold-{number}" / "content")
         build(cold, cold.parent / "site")
         assert tree_digest(site) == tree_digest(cold.parent / "site"), edit.__name__
+        again, pages = rendered_again(stderr)
         if edit is rename_topic:  # every page shows the topic in its navigation
-            again, pages = rendered_again(stderr)
             assert again == pages
+        if edit is edit_title:  # listed on other pages, but in no page's navigation
+            assert again < pages / 2, (again, pages)
 
 
 def test_a_site_changed_by_hand_is_built_from_nothing(tmp_path: Path) -> None:
