@@ -91,11 +91,14 @@ class SiteWriter:
                 raise SiteDirRefused(f"{self.staging} exists and was not made by the builder; move it away")
             remove_tree(self.staging)  # left by a build that was killed
         if self.seed and (self.site_dir / STAMP).is_file():
-            shutil.copytree(self.site_dir, self.staging, symlinks=True, copy_function=os.link, ignore=_stamp)
-            (self.staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")  # not a link: the old site's stays
-        else:
+            try:
+                shutil.copytree(self.site_dir, self.staging, symlinks=True, copy_function=os.link, ignore=_stamp)
+            except OSError:  # no hard links here: the build starts from an empty folder and builds everything
+                if self.staging.exists():
+                    remove_tree(self.staging)
+        if not self.staging.exists():
             self.staging.mkdir()
-            (self.staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
+        (self.staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")  # not a link: the old site's stays
         return self.staging
 
     def publish(self) -> None:

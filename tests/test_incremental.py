@@ -10,8 +10,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
+from builder.write import STAMP, STAMP_TEXT, SiteWriter
 from tests.conftest import FIXTURE, run, write
 from tests.test_build import tree_digest
 
@@ -130,3 +132,24 @@ def test_a_site_changed_by_hand_is_built_from_nothing(tmp_path: Path) -> None:
     stamp = site / ".explainer-site"
     stamp.write_text(stamp.read_text(), encoding="utf-8")  # a new time: not the build the cache describes
     assert "Rendered" not in build(content, site)
+
+
+def test_the_staging_folder_starts_as_links_of_the_site_or_empty_where_links_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    write(site / STAMP, STAMP_TEXT)
+    write(site / "page" / "index.html", "<p>old</p>")
+    with SiteWriter(site, seed=True) as staging:
+        copied = staging / "page" / "index.html"
+        assert (
+            copied.read_text() == "<p>old</p>" and copied.stat().st_ino == (site / "page" / "index.html").stat().st_ino
+        )
+        assert (staging / STAMP).stat().st_ino != (site / STAMP).stat().st_ino  # the new build's own stamp
+
+    def refuse(source: str, target: str) -> None:
+        raise OSError(1, "hard links not supported here")
+
+    monkeypatch.setattr(os, "link", refuse)
+    with SiteWriter(site, seed=True) as staging:
+        assert sorted(p.name for p in staging.iterdir()) == [STAMP]
