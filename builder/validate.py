@@ -450,25 +450,32 @@ def check(
 
 def _partial_translations(checker: _Checker, site: Site, items: list[Item]) -> None:
     """Warn where an item's translation into an edition was begun but lacks some text: the edition would
-    show the whole item as written, which is easy to miss."""
+    show the whole item as written, which is easy to miss. An item not translated at all is left alone: the
+    edition shows it with a notice, as intended."""
     for item in items:
         if not hasattr(item.model, TRANSLATIONS):
             continue
+        every_text = len(untranslated_fields(item.model, ""))  # no language: all of its text is missing
         for language in site.editions:
             missing = untranslated_fields(item.model, language)
-            if len(missing) == len(untranslated_fields(item.model, "")):
-                continue  # not begun: an untranslated item is shown with a notice, as intended
+            if len(missing) == every_text:
+                continue
             for where in missing:
-                what = f"'{where[-1]}'" + (
-                    f" of {str(where[0]).removesuffix('s')} {int(where[1]) + 1}" if len(where) > 1 else ""
-                )
                 checker.add(
                     item.doc,
                     item.at(*where),
                     "incomplete-translation",
-                    f"{item.kind} '{item.model.id}': {what} has no {language} translation, so the {language} "
-                    f"edition shows this {item.kind} as written",
+                    f"{item.kind} '{item.model.id}': {_field_name(where)} has no {language} translation, so the "
+                    f"{language} edition shows this {item.kind} as written",
                 )
+
+
+def _field_name(where: Path_) -> str:
+    """('title',) -> "'title'"; ('citations', 1, 'note') -> "'note' of citation 2"."""
+    if len(where) == 1:
+        return f"'{where[0]}'"
+    part, index, name = where[-3:]
+    return f"'{name}' of {str(part).removesuffix('s')} {int(index) + 1}"
 
 
 PRIMARY_KINDS = frozenset({SourceKind.GOVERNMENT, SourceKind.INTERNATIONAL, SourceKind.COMPANY, SourceKind.DATA})
