@@ -211,7 +211,11 @@ MAX_CITED_BY = 400
 ANCHORS = "anchors.json"
 """The anchor map of a split list, in the folder of its first page (facts/<topic>/, sources/)."""
 MAX_OVERVIEW_FACTS = 1000
-"""The facts overview links every fact up to this many facts in all; beyond, it links each topic's pages."""
+"""The facts overview links every fact up to this many facts in all; beyond, it links each topic's pages.
+The claims-by-status page likewise lists every fact up to this many; beyond, it lists the first
+MAX_STATUS_SAMPLE of each status and links a list of its own for each status, split into pages of at most
+MAX_STATUS_FACTS_PER_PAGE."""
+MAX_STATUS_SAMPLE, MAX_STATUS_FACTS_PER_PAGE = 20, 500
 
 
 def part_page(first: str, number: int) -> str:
@@ -910,16 +914,23 @@ def render(
     """The anchor maps of split lists (assets, but not data downloads)."""
 
     def split_list(
-        first: str, template: str, title: str | None, description: str, name: str, anchored: bool = True
+        first: str,
+        template: str,
+        title: str | None,
+        description: str,
+        name: str,
+        anchored: bool = True,
+        **extra: Any,
     ) -> None:
-        """A list page, split into pages as Index.list_parts says; with an anchor map when its items have ids."""
+        """A list page, split into pages as Index.list_parts says; with an anchor map when its items have ids.
+        `extra`: more for the template."""
         parts = index.list_parts[first] or [[]]
         sources = [part_page(first, n) for n in range(1, len(parts) + 1)]
         if anchored and len(parts) > 1:
             maps[page_url(first) + ANCHORS] = anchor_map(first, parts)
         for number, items in enumerate(parts, 1):
             src = sources[number - 1]
-            context: dict[str, Any] = {name: items}
+            context: dict[str, Any] = {name: items, **extra}
             page(
                 src,
                 template,
@@ -1120,6 +1131,24 @@ def render(
     by_status = {
         s: sorted((f for f in content.facts if f.status is s), key=lambda f: topic_order[f.topics[0]]) for s in Status
     }
+    listed = len(content.facts) <= MAX_OVERVIEW_FACTS
+    lists: dict[Status, str] = {}
+    """Each status's own list of its facts, when the claims-by-status page cannot hold them all."""
+    for status, facts in by_status.items():
+        if not listed and facts:
+            first = lists[status] = f"statuses/{status.value}.md"
+            index.list_parts[first] = _chunks(facts, [1] * len(facts), MAX_STATUS_FACTS_PER_PAGE)
+            label = _status(status, messages)["label"]
+            heading = messages.gettext("%(page)s: %(status)s", page=labels.statuses, status=label)
+            split_list(
+                first,
+                "status.md.j2",
+                heading,
+                messages.gettext("The facts in %(site)s with the status %(status)s.", site=name, status=label),
+                "facts",
+                anchored=False,
+                heading=heading,
+            )
     page(
         "statuses.md",
         "statuses.md.j2",
@@ -1128,7 +1157,15 @@ def render(
             "Every fact in %(site)s by how sure we are of it: what each status means, and the claims that have it.",
             site=name,
         ),
-        statuses=[(_status(s, messages), by_status[s]) for s in Status],
+        statuses=[
+            (
+                _status(s, messages),
+                by_status[s][: None if listed else MAX_STATUS_SAMPLE],
+                len(by_status[s]),
+                lists.get(s),
+            )
+            for s in Status
+        ],
     )
     page(
         "downloads.md",

@@ -94,9 +94,36 @@ def test_the_facts_overview_links_pages_instead_of_every_fact_beyond_its_limit(
     assert "(basics.md#alpha-fact)" not in overview
 
 
+def test_the_claims_by_status_page_samples_each_status_and_links_its_own_split_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    facts = content / "facts" / "basics.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("status: single-source", "status: confirmed"), "utf-8")
+    monkeypatch.setattr(render_module, "MAX_OVERVIEW_FACTS", 1)
+    monkeypatch.setattr(render_module, "MAX_STATUS_SAMPLE", 1)
+    monkeypatch.setattr(render_module, "MAX_STATUS_FACTS_PER_PAGE", 1)
+    pages = pages_of(content)
+    assert sorted(p for p in pages if p.startswith("statuses/")) == [
+        "statuses/confirmed.md",
+        "statuses/confirmed/2.md",
+        "statuses/disputed.md",
+    ]
+    overview = pages["statuses.md"].split("{: #status_confirmed .status-heading }")[1].split("\n## ")[0]
+    assert "2 facts:" in overview and overview.count("\n- [") == 1
+    assert "[All 2 facts with this status](statuses/confirmed.md)" in overview
+    first, second = pages["statuses/confirmed.md"], pages["statuses/confirmed/2.md"]
+    assert first.startswith("---\ntitle: 'Claims by status: Confirmed'\n")
+    assert second.startswith("---\ntitle: 'Claims by status: Confirmed (2/2)'\n")
+    assert first.count("\n- [") == 1 and second.count("\n- [") == 1
+    assert '<strong aria-current="page">2</strong>' in second
+
+
 def test_without_splitting_nothing_of_it_appears() -> None:
     pages = pages_of()
     assert not any(p.endswith("anchors.json") or re.search(r"/\d+\.md$", p) for p in pages)
+    assert not any(p.startswith("statuses/") for p in pages)
     assert "page-parts" not in "".join(pages.values()) and "<script>" not in pages["facts/basics.md"]
 
 
