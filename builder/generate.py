@@ -33,7 +33,7 @@ STAMP = ".explainer-generated"
 STAMP_TEXT = "Written by `python -m builder generate`; the next run replaces everything in this folder.\n"
 DOCS = "docs"
 THEME_DIR = "overrides"
-REQUIRED_EXTENSIONS = ("attr_list", "tables", "toc")
+REQUIRED_EXTENSIONS = ("attr_list", "tables", "toc", "md_in_html")
 DEFAULT_THEME: dict[str, Any] = {"name": "material", "font": False}
 """The theme when no MkDocs configuration is given: Material, with no request to Google Fonts."""
 
@@ -72,7 +72,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
         config["site_url"] = site.url
     config |= {"docs_dir": DOCS, "use_directory_urls": True, "theme": theme}
     config["extra_css"] = [CSS]
-    config["extra_javascript"] = [JS]
+    config["extra_javascript"] = [{"path": JS, "defer": True}]
     config["plugins"] = ["search"]
     config["markdown_extensions"] = _extensions(list(settings.get("markdown_extensions") or []))
     for key in ("validation", "extra", "copyright"):

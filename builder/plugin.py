@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -49,8 +50,9 @@ from .render import Rendered
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
-MARKDOWN_EXTENSIONS = ("attr_list", "tables", "toc")
-"""What the generated Markdown needs: ids and classes on headings and blocks, tables, heading anchors."""
+MARKDOWN_EXTENSIONS = ("attr_list", "tables", "toc", "md_in_html")
+"""What the generated Markdown needs: ids and classes on headings and blocks, tables, heading anchors, and
+Markdown inside the HTML blocks that say so (`markdown`: the sources page's folded "cited by" lists)."""
 
 
 class ExplainerConfig(base.Config):
@@ -167,7 +169,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if JS not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(JS)
+            # Deferred: it only listens for events, so it need not hold up the first paint (Lighthouse).
+            script = ExtraScriptValue(JS)
+            script.defer = True
+            config.extra_javascript.append(script)
         if self.config.nav:
             config.nav = site_nav(rendered.nav, rendered.about, own_files(self.content_dir))
         set_build_date(site.updated)

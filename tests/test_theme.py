@@ -95,12 +95,39 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     ),
     "partials/header.html": (
         "the search button and dialog show where the explainer plugin answers searches from its own index (it"
-        " turns the theme's search plugin's indexing off)",
+        " turns the theme's search plugin's indexing off), and the menu and search buttons are buttons, named"
+        " from the explainer's messages, where they were labels a keyboard could not reach (assets/layout.js"
+        " toggles the drawer and the search as the labels did; the theme's script still needs a label for"
+        " the search toggle in the header: it stays, hidden)",
         [
             (
                 "{% if search.enabled %}",
                 "{% if search.enabled or (config.plugins.explainer and config.plugins.explainer.search_worker) %}",
-            )
+            ),
+            (
+                '<label class="md-header__button md-icon" for="__drawer">\n'
+                '      {% set icon = config.theme.icon.menu or "material/menu" %}\n'
+                '      {% include ".icons/" ~ icon ~ ".svg" %}\n'
+                "    </label>",
+                '<button type="button" class="md-header__button md-icon" data-toggle="__drawer"'
+                ' aria-label="{{ ((config.extra.explainer or {}).menu or "Menu") | e }}" aria-expanded="false">\n'
+                '      {% set icon = config.theme.icon.menu or "material/menu" %}\n'
+                '      {% include ".icons/" ~ icon ~ ".svg" %}\n'
+                "    </button>",
+            ),
+            (
+                '<label class="md-header__button md-icon" for="__search">\n'
+                '          {% set icon = config.theme.icon.search or "material/magnify" %}\n'
+                '          {% include ".icons/" ~ icon ~ ".svg" %}\n'
+                "        </label>",
+                '<button type="button" class="md-header__button md-icon" data-toggle="__search"'
+                ' aria-label="{{ ((config.extra.explainer or {}).search or lang.t("search")) | e }}"'
+                ' aria-expanded="false">\n'
+                '          {% set icon = config.theme.icon.search or "material/magnify" %}\n'
+                '          {% include ".icons/" ~ icon ~ ".svg" %}\n'
+                "        </button>\n"
+                '        <label for="__search" hidden></label>',
+            ),
         ],
     ),
     "partials/search.html": (
