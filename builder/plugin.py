@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urljoin
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -146,7 +147,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             config.theme["language"] = rendered.theme_language
             config.extra["explainer"] = {**rendered.theme_extra, **theme_extra(site)}
             if rendered.alternates:
-                config.extra["alternate"] = rendered.alternates
+                # Where the site's address is known, each language's own address of this page too (the head's
+                # hreflang links must be absolute: base.html writes them only then).
+                root = config.site_url.rstrip("/") + "/" if config.site_url else None
+                config.extra["alternate"] = [
+                    {**alt, "url": urljoin(root, alt["link"])} if root else alt for alt in rendered.alternates
+                ]
         if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0

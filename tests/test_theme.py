@@ -71,7 +71,9 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         " the search dialog talks to the explainer's own search worker (Pagefind) where the explainer plugin"
         " builds the index, and the theme's script deferred, so that it no longer holds up the first paint"
         " (Lighthouse: render-blocking; a site's own extra_javascript that needs the theme's script must be deferred"
-        " too)",
+        " too), and the head's links to the page in each language are written only where its address there is"
+        " known (the explainer plugin's `url` of each alternate, from the site's address): absolute and to the"
+        " same page, as hreflang must be (Lighthouse: a relative href is invalid)",
         [
             (
                 '"search": "assets/javascripts/workers/search.a7633da7.min.js" | url,',
@@ -82,6 +84,14 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             (
                 ".min.js' | url }}\"></script>\n      {% for script in config.extra_javascript %}",
                 ".min.js' | url }}\" defer></script>\n      {% for script in config.extra_javascript %}",
+            ),
+            (
+                "{% if config.extra.alternate is iterable %}\n"
+                "        {% for alt in config.extra.alternate %}\n"
+                '          <link rel="alternate" href="{{ alt.link | url }}"',
+                "{% if config.extra.alternate is iterable %}\n"
+                "        {% for alt in config.extra.alternate if alt.url %}\n"
+                '          <link rel="alternate" href="{{ (alt.url ~ (page.url if page and page.url else \'\')) | e }}"',
             ),
             (
                 'type="checkbox" id="__drawer" autocomplete="off">',
