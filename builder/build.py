@@ -57,8 +57,6 @@ CSS = "assets/explainer.css"
 """The site's style sheet, under OVERRIDES and at this path in the built site."""
 JS = "assets/citations.js"
 """The script of citation tooltips and copy buttons, under OVERRIDES and at this path in the built site."""
-PAGES = "pages"
-"""The folder of an explainer's hand-written pages, inside its content folder."""
 PLUGIN = "explainer"
 
 
@@ -235,18 +233,6 @@ class Preparer:
             if self.prose.changed:
                 self.store.write("prose", self.prose.remembered())
         return self.last
-
-
-def own_files(content_dir: Path) -> dict[str, Path]:
-    """An explainer's hand-written pages (and their images): path in the site's docs -> file in content/pages/."""
-    folder = content_dir / PAGES
-    if not folder.is_dir():
-        return {}
-    return {
-        file.relative_to(folder).as_posix(): file
-        for file in sorted(folder.rglob("*"))
-        if file.is_file() and not any(part.startswith(".") for part in file.relative_to(folder).parts)
-    }
 
 
 def site_nav(nav: list[Any], about_label: str, files: dict[str, Path]) -> list[Any]:

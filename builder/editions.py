@@ -3,7 +3,8 @@
 An item (or the story, a topic, the site itself) with a translation for the edition that covers every text
 field it has is shown translated; any other is shown as written, in the site's language, and its key is
 listed in `untranslated` so that the pages mark it (a notice in the edition's language, `lang` on its text).
-Ids, citations, statuses, dates and figures are shared: only text fields are replaced.
+Ids, sources, statuses, dates and numbers are shared: only text fields are replaced, the item's own and
+those of its parts (a citation's role and note, a figure's label and value).
 """
 
 from __future__ import annotations
@@ -44,14 +45,42 @@ def _text_fields(model: BaseModel) -> list[str]:
     ]
 
 
-def translated(model: Any, language: str) -> tuple[Any, bool]:
-    """The model with its text in `language`, and whether it is translated (every text field it has)."""
+def _parts(model: BaseModel) -> list[str]:
+    """The fields holding lists of parts with translations of their own (citations, figures)."""
+    return [
+        name
+        for name in type(model).model_fields
+        if name != TRANSLATIONS
+        and isinstance(value := getattr(model, name), list)
+        and value
+        and isinstance(value[0], BaseModel)
+        and TRANSLATIONS in type(value[0]).model_fields
+    ]
+
+
+def untranslated_fields(model: Any, language: str) -> list[tuple[str | int, ...]]:
+    """Where the model's text is not given in `language`: the path of each text field it has (its own, and
+    its parts': a citation's role and note, a figure's label and value) that its translations lack."""
     given = model.translations.get(language)
-    fields = _text_fields(model)
-    if given is None or any(getattr(model, f) and getattr(given, f) is None for f in fields):
+    missing: list[tuple[str | int, ...]] = [
+        (f,) for f in _text_fields(model) if getattr(model, f) and (given is None or getattr(given, f) is None)
+    ]
+    for name in _parts(model):
+        for index, part in enumerate(getattr(model, name)):
+            missing += [(name, index, *where) for where in untranslated_fields(part, language)]
+    return missing
+
+
+def translated(model: Any, language: str) -> tuple[Any, bool]:
+    """The model with its text in `language`, and whether it is translated: every text field it has, and
+    every text field of its parts. An item partly translated is shown as written."""
+    if untranslated_fields(model, language):
         return model, False
-    update = {f: getattr(given, f) for f in fields if getattr(given, f) is not None}
-    return model.model_copy(update=update), True
+    given = model.translations.get(language)
+    update: dict[str, Any] = {f: getattr(given, f) for f in _text_fields(model) if getattr(model, f)}
+    for name in _parts(model):
+        update[name] = [translated(part, language)[0] for part in getattr(model, name)]
+    return (model.model_copy(update=update) if update else model), True
 
 
 def edition(content: Content, language: str) -> Edition:

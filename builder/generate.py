@@ -21,12 +21,12 @@ from .build import (
     OVERRIDES,
     Prepared,
     ThemeMismatch,
-    own_files,
     prepare,
     site_nav,
     theme_extra,
     theme_fixes,
 )
+from .pages import own_files
 
 STAMP = ".explainer-generated"
 """The file that marks a folder as written by `generate`: only such a folder is ever emptied."""
@@ -131,7 +131,8 @@ def generate(
     if prepared.rendered is None:
         raise GenerateRefused(f"{content_dir} has errors:\n{prepared.report()}")
     settings = _settings(config_file)
-    pages = own_files(content_dir)
+    assert prepared.checked.content is not None
+    pages = own_files(content_dir, prepared.checked.content.site.editions)  # the site's language only
     clash = sorted(set(pages) & (set(prepared.rendered.pages) | set(prepared.rendered.assets)))
     if clash:
         raise GenerateRefused(f"{content_dir}/pages/{clash[0]} has the path of a generated page; rename it")

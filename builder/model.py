@@ -268,6 +268,20 @@ class Source(Model):
     """Anything a reader should know about this source (shown on the Sources page)."""
 
 
+class CitationText(Model):
+    """A citation's own words in an edition's language."""
+
+    role: Text | None = None
+    note: Text | None = None
+
+
+class FigureText(CitationText):
+    """A figure's words in an edition's language."""
+
+    label: Text | None = None
+    value: Text | None = None
+
+
 class Citation(Model):
     """A reference from a claim to a source, with the exact words where there are any."""
 
@@ -287,6 +301,10 @@ class Citation(Model):
     """Where in the source: a page, section, table or paragraph."""
     note: Text | None = None
     """A short remark on this citation, e.g. 'translation by the publisher'."""
+    translations: dict[Language, CitationText] = {}
+    """The role and note in each edition's language (see site.yaml editions). The quotation and locator stay
+    as the source has them. A citation with a role or note that an edition lacks leaves its item untranslated
+    there."""
 
 
 class Figure(Citation):
@@ -298,6 +316,8 @@ class Figure(Citation):
     """The value with its unit, e.g. '69%' or '1,200 t'."""
     year: Annotated[int, Field(ge=1800, le=2100)] | None = None
     """The year the value refers to."""
+    translations: dict[Language, FigureText] = {}  # type: ignore[assignment]
+    """The label, value, role and note in each edition's language (see site.yaml editions)."""
 
 
 class FactText(Model):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.config_options import ExtraScriptValue
@@ -38,7 +39,6 @@ from .build import (
     OVERRIDES,
     Preparer,
     ThemeMismatch,
-    own_files,
     set_build_date,
     site_nav,
     theme_extra,
@@ -47,6 +47,7 @@ from .build import (
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Store
 from .editions import edition
+from .pages import own_files
 from .render import Rendered
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -102,6 +103,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Writes the search index; keeps the last one for rebuilds whose content did not change."""
         self.search_worker: str | None = None
         """The search worker Material's dialog talks to (builder/material/base.html), when the index is ours."""
+        self._own: dict[str, Path] = {}
+        """The explainer's own pages (content/pages/) as this build shows them: in an edition, translated."""
+        self._untranslated_own: set[str] = set()
+        """In an edition: the own pages it shows as written, in the site's language, for want of a translation."""
+        self._notice = ""
+        self._original_language = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -179,8 +186,15 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             script = ExtraScriptValue(JS)
             script.defer = True
             config.extra_javascript.append(script)
+        self._own = own_files(self.content_dir, site.editions, self.config.edition)
+        self._untranslated_own = set()
+        if self.config.edition:
+            originals = own_files(self.content_dir, site.editions)
+            self._untranslated_own = {p for p, f in self._own.items() if p.endswith(".md") and f == originals[p]}
+            self._notice = rendered.theme_extra["untranslated"]
+            self._original_language = site.language
         if self.config.nav:
-            config.nav = site_nav(rendered.nav, rendered.about, own_files(self.content_dir))
+            config.nav = site_nav(rendered.nav, rendered.about, self._own)
         set_build_date(site.updated)
         return config
 
@@ -198,7 +212,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             files.append(File.generated(config, path, content=text))
         for path, image in sorted(rendered.images.items()):
             files.append(File.generated(config, path, content=image))
-        for path, source in own_files(self.content_dir).items():
+        for path, source in self._own.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{source} has the same path as a file in {docs.name}/ or a generated page; rename it"
@@ -221,11 +235,19 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         content = prepared.checked.content
         if self.config.edition:  # the edition's own index, of its text, in its language
             content = edition(content, self.config.edition).content
-        found = search.records(content, rendered.pages, own_files(self.content_dir))
+        found = search.records(content, rendered.pages, self._own)
         try:
             self.indexer.write(found, content.site.language, Path(config.site_dir))
         except search.SearchIndexFailed as exc:
             raise PluginError(str(exc)) from exc
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """An own page an edition shows untranslated: the notice, and its text marked with its language."""
+        if page.file.src_uri not in self._untranslated_own:
+            return html
+        original = self._original_language
+        notice = Markup('<p class="untranslated-notice" data-search-exclude>{}</p>\n').format(self._notice)
+        return notice + Markup('<div lang="{}">\n').format(original) + Markup(html) + Markup("\n</div>")
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         """In the live preview, convert a page's Markdown again only when it (or the set of files) changed."""

@@ -76,6 +76,11 @@ CODES: dict[str, tuple[Level, str]] = {
         Level.ERROR,
         "The site's language or an edition has no message catalogue, shipped or in content/messages/.",
     ),
+    "orphan-translation": (Level.ERROR, "A page's translation (NAME.<edition>.md) has no page NAME.md to translate."),
+    "incomplete-translation": (
+        Level.WARNING,
+        "An item's translation lacks some of its text: the edition shows it as written.",
+    ),
     "unknown-edition": (Level.ERROR, "A translation is into a language that is not one of the site's editions."),
     "bad-messages": (
         Level.ERROR,

@@ -185,7 +185,7 @@ def records(content: Content, pages: dict[str, str], own: dict[str, Path]) -> li
     """Every search record: items from the content, pages from their front matter, the explainer's own pages.
 
     `pages` is the rendered Markdown by page path (render.Rendered.pages), `own` the hand-written pages
-    (build.own_files).
+    (pages.own_files).
     """
     prose = Prose()
     index = Index.of(content)

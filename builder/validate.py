@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .editions import untranslated_fields
 from .i18n.check import check_languages, check_message_files, own_catalogues
 from .load import Document, ParseCache, Path_, load_file
 from .markup import ATTRIBUTE_SYNTAX, Prose
@@ -33,6 +34,7 @@ from .model import (
     Status,
     markdown_fields,
 )
+from .pages import PAGES, orphan_translations
 from .problems import CODES, Level, Problem
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
@@ -431,6 +433,11 @@ def check(
     check_message_files(checker, content_dir, display)
     if complete:
         _status_sources(checker, items)
+    if site is not None:
+        _partial_translations(checker, site, items)
+        for translation, original in orphan_translations(content_dir, site.editions):
+            message = f"translates '{original}', which is not in {content_dir.name}/{PAGES}/; name it after its page"
+            checker.record(display(translation), 1, 1, "orphan-translation", message)
     checker.problems.extend(_not_listed(checker.omitted))
     content = None
     if site is not None and not any(p.level.value == "error" for p in checker.problems):
@@ -439,6 +446,36 @@ def check(
             grouped[item.doc.folder].append(item.model)
         content = Content.model_validate({"site": site, **grouped})
     return Checked(sorted(set(checker.problems)), len(files), content, items)
+
+
+def _partial_translations(checker: _Checker, site: Site, items: list[Item]) -> None:
+    """Warn where an item's translation into an edition was begun but lacks some text: the edition would
+    show the whole item as written, which is easy to miss. An item not translated at all is left alone: the
+    edition shows it with a notice, as intended."""
+    for item in items:
+        if not hasattr(item.model, TRANSLATIONS):
+            continue
+        every_text = len(untranslated_fields(item.model, ""))  # no language: all of its text is missing
+        for language in site.editions:
+            missing = untranslated_fields(item.model, language)
+            if len(missing) == every_text:
+                continue
+            for where in missing:
+                checker.add(
+                    item.doc,
+                    item.at(*where),
+                    "incomplete-translation",
+                    f"{item.kind} '{item.model.id}': {_field_name(where)} has no {language} translation, so the "
+                    f"{language} edition shows this {item.kind} as written",
+                )
+
+
+def _field_name(where: Path_) -> str:
+    """('title',) -> "'title'"; ('citations', 1, 'note') -> "'note' of citation 2"."""
+    if len(where) == 1:
+        return f"'{where[0]}'"
+    part, index, name = where[-3:]
+    return f"'{name}' of {str(part).removesuffix('s')} {int(index) + 1}"
 
 
 PRIMARY_KINDS = frozenset({SourceKind.GOVERNMENT, SourceKind.INTERNATIONAL, SourceKind.COMPANY, SourceKind.DATA})

@@ -380,3 +380,137 @@ def test_templates_write_no_text_outside_the_catalogue(name: str) -> None:
 def test_the_template_check_finds_a_word_written_outside_a_message() -> None:
     template = '<p class="x">{{ _("As of %(date)s", date=d) }} Key numbers{# a comment #}</p> {: #id }'
     assert words_outside_messages(template) == ["Key", "numbers"]
+
+
+FIGURE_TRANSLATED = """\
+      translations:
+        en-GB:
+          label: Retirees drawing their own pension
+          value: 17.1 million
+"""
+FACT_TRANSLATED = """\
+  translations:
+    en-GB:
+      title: The legal age rises from 62 to 64
+      statement: The law gradually raises the legal retirement age to 64 for people born from 1968.
+"""
+
+
+def _french_with_fact_translated(root: Path, figure: bool) -> Path:
+    """The French fixture with an English edition in which its one fact, 'age-legal-64', is translated, and
+    its figure's label and value only when `figure`."""
+    content = root / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures-fr" / "content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("language: fr\n", "language: fr\n" + EDITION_SITE), "utf-8")
+    facts = content / "facts" / "calendrier.yaml"
+    text = facts.read_text("utf-8")
+    year = "      year: 2022\n"
+    assert text.count(year) == 1
+    facts.write_text(text.replace(year, year + (FIGURE_TRANSLATED if figure else "")) + FACT_TRANSLATED, "utf-8")
+    return content
+
+
+def test_a_begun_translation_that_lacks_a_figures_words_is_a_located_warning(tmp_path: Path) -> None:
+    _french_with_fact_translated(tmp_path, figure=False)
+    status, out, _ = run_main(["check", "--content", "content"], tmp_path)
+    lines = out.splitlines()
+    assert status == 0, out
+    assert lines == [
+        "content/facts/calendrier.yaml:13:14: warning: fact 'age-legal-64': 'label' of figure 1 has no en-GB translation, "
+        "so the en-GB edition shows this fact as written [incomplete-translation]",
+        "content/facts/calendrier.yaml:14:14: warning: fact 'age-legal-64': 'value' of figure 1 has no en-GB translation, "
+        "so the en-GB edition shows this fact as written [incomplete-translation]",
+        "0 errors, 2 warnings in 5 files.",
+    ]
+
+
+def test_an_edition_shows_a_figures_translated_label_and_value(tmp_path: Path) -> None:
+    from builder.editions import edition, untranslated_fields
+    from builder.validate import check
+
+    content = _french_with_fact_translated(tmp_path, figure=True)
+    checked = check(content)
+    assert not checked.problems, checked.problems
+    assert checked.content is not None
+    fact = next(f for f in checked.content.facts if f.id == "age-legal-64")
+    assert untranslated_fields(fact, "en-GB") == []
+    assert untranslated_fields(fact, "de") == [
+        ("title",),
+        ("statement",),
+        ("figures", 0, "label"),
+        ("figures", 0, "value"),
+    ]
+    shown = edition(checked.content, "en-GB")
+    assert "age-legal-64" not in shown.untranslated
+    figure = next(f for f in shown.content.facts if f.id == "age-legal-64").figures[0]
+    assert (figure.label, figure.value, figure.year, figure.source) == (
+        "Retirees drawing their own pension",
+        "17.1 million",
+        2022,
+        "drees-2024",
+    )
+    assert fact.figures[0].label == "Retraités de droit direct"  # the original is left as it was
+
+    result = run("build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    texts = " ".join(parsed(tmp_path / "site" / "en-GB" / "facts" / "calendrier" / "index.html").texts)
+    assert "Retirees drawing their own pension" in texts and "Retraités de droit direct" not in texts
+
+
+def _french_with_pages(root: Path, pages: dict[str, str]) -> Path:
+    """The French fixture with an English edition and these hand-written pages (name -> Markdown)."""
+    content = root / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures-fr" / "content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("language: fr\n", "language: fr\n" + EDITION_SITE), "utf-8")
+    (content / "pages").mkdir()
+    for name, text in pages.items():
+        (content / "pages" / name).write_text(text, encoding="utf-8")
+    return content
+
+
+def test_an_edition_shows_a_pages_translation_in_its_place_and_marks_an_untranslated_one(tmp_path: Path) -> None:
+    _french_with_pages(
+        tmp_path,
+        {
+            "apropos.md": "# À propos\n\nCe site est tenu par une rédaction.\n",
+            "apropos.en-GB.md": "# About\n\nA newsroom keeps this site.\n",
+            "methode-maison.md": "# Notre méthode\n\nChaque chiffre est vérifié deux fois.\n",
+        },
+    )
+    status, out, _ = run_main(["check", "--content", "content"], tmp_path)
+    assert status == 0, out
+    result = run("build", "--content", "content", "--site-dir", "site", "--today", "2025-07-02", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+
+    original = " ".join(parsed(site / "apropos" / "index.html").texts)
+    assert "Ce site est tenu par une rédaction." in original and "A newsroom" not in original
+    assert not (site / "apropos.en-GB").exists() and not (site / "en-GB" / "apropos.en-GB").exists()
+
+    translated = parsed(site / "en-GB" / "apropos" / "index.html")
+    text = " ".join(translated.texts)
+    assert "A newsroom keeps this site." in text and "rédaction" not in text
+    assert "Not yet translated" not in text and ("div", "fr") not in translated.langs
+
+    untranslated = parsed(site / "en-GB" / "methode-maison" / "index.html")
+    text = " ".join(untranslated.texts)
+    assert "Not yet translated: shown in the original language. Notre méthode" in text
+    assert untranslated.html_lang == "en-GB" and ("div", "fr") in untranslated.langs
+    html = (site / "en-GB" / "methode-maison" / "index.html").read_text("utf-8")
+    assert '<div lang="fr">\n<h1 id="notre-methode">Notre méthode</h1>' in html
+    # Both in the edition's navigation, at the original pages' addresses.
+    home = (site / "en-GB" / "index.html").read_text("utf-8")
+    assert 'href="apropos/"' in home and 'href="methode-maison/"' in home
+
+
+def test_a_translation_of_a_page_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    _french_with_pages(tmp_path, {"apropos.en-GB.md": "# About\n", "notes.old.md": "# Notes\n"})
+    status, out, _ = run_main(["check", "--content", "content"], tmp_path)
+    assert status == 1
+    assert out.splitlines() == [
+        "content/pages/apropos.en-GB.md:1:1: error: translates 'apropos.md', which is not in content/pages/; "
+        "name it after its page [orphan-translation]",
+        "1 error, 0 warnings in 5 files.",
+    ]  # notes.old.md is a page of its own: 'old' is not an edition

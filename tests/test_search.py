@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from builder import search
-from builder.build import own_files
+from builder.pages import own_files
 from builder.validate import check
 from tests.conftest import FIXTURE, ROOT, guarded, run, serve, write
 from tests.test_browser import WCAG
@@ -252,6 +252,10 @@ def test_search_lands_on_the_right_item(tab: Page, real_server: str, query: str,
 def test_the_keyboard_alone_reaches_and_opens_a_result(tab: Page, server: str) -> None:
     tab.goto(server)
     _search(tab, "dysprosium")
+    # The answer to the whole word (its links carry ?h=dysprosium), not to a keystroke before it, which it
+    # would replace, taking the focus with it.
+    first = tab.locator(".md-search-result__link").first
+    expect(first).to_have_attribute("href", re.compile(r"/elements/\?h=dysprosium$"))
     tab.keyboard.press("ArrowDown")
     focused = tab.evaluate("document.activeElement.href")
     assert re.search(r"/elements/\?h=dysprosium$", focused)

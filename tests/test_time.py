@@ -209,8 +209,17 @@ def test_the_real_content_passes_the_status_check() -> None:
     assert [p for p in check(ROOT / "content").problems if p.code == "status-source-mismatch"] == []
 
 
-def test_feed_holds_text_xml_cannot(content: Path) -> None:
+def test_control_characters_are_refused_and_the_feed_could_not_hold_them(content: Path) -> None:
+    from builder.feed import atom_feed
+
     site = content / "site.yaml"
-    site.write_text(site.read_text("utf-8").replace("publisher: Test desk", 'publisher: "Test\\x1fdesk"'), "utf-8")
-    feed = _check_atom(rendered(content, "2025-07-01").assets["feed.xml"])
+    pristine = check(content).content
+    assert pristine is not None
+    text = site.read_text("utf-8")
+    site.write_text(text.replace("publisher: Test desk", 'publisher: "Test\\x1fdesk"'), "utf-8")
+    line = text[: text.index("publisher: Test desk")].count("\n") + 1
+    assert [(p.line, p.col, p.code) for p in check(content).problems] == [(line, 17, "control-character")]
+    # Were such text to reach the feed all the same, XML would still parse: U+FFFD takes its place.
+    hostile = pristine.site.model_copy(update={"publisher": "Test\x1fdesk"})
+    feed = _check_atom(atom_feed(hostile, [], {}, dt.date(2025, 7, 1)))
     assert feed.findtext(f"{ATOM}author/{ATOM}name") == "Test\ufffddesk"
