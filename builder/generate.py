@@ -72,7 +72,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
         config["site_url"] = site.url
     config |= {"docs_dir": DOCS, "use_directory_urls": True, "theme": theme}
     config["extra_css"] = [CSS]
-    config["extra_javascript"] = [{"path": JS, "defer": True}]
+    config["extra_javascript"] = [JS]
     config["plugins"] = ["search"]
     config["markdown_extensions"] = _extensions(list(settings.get("markdown_extensions") or []))
     for key in ("validation", "extra", "copyright"):
