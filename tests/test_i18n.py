@@ -63,6 +63,7 @@ SAME = {
         "International",
         "Licence",
         "Magazine",
+        "Menu",
         "Questions",
         "Source",
         "Sources",
