@@ -33,7 +33,7 @@ STAMP = ".explainer-generated"
 STAMP_TEXT = "Written by `python -m builder generate`; the next run replaces everything in this folder.\n"
 DOCS = "docs"
 THEME_DIR = "overrides"
-REQUIRED_EXTENSIONS = ("attr_list", "tables", "toc")
+REQUIRED_EXTENSIONS = ("attr_list", "tables", "toc", "md_in_html")
 DEFAULT_THEME: dict[str, Any] = {"name": "material", "font": False}
 """The theme when no MkDocs configuration is given: Material, with no request to Google Fonts."""
 

@@ -19,10 +19,12 @@ import logging
 import zlib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -53,8 +55,9 @@ from .render import Rendered
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
-MARKDOWN_EXTENSIONS = ("attr_list", "tables", "toc")
-"""What the generated Markdown needs: ids and classes on headings and blocks, tables, heading anchors."""
+MARKDOWN_EXTENSIONS = ("attr_list", "tables", "toc", "md_in_html")
+"""What the generated Markdown needs: ids and classes on headings and blocks, tables, heading anchors, and
+Markdown inside the HTML blocks that say so (`markdown`: the sources page's folded "cited by" lists)."""
 
 
 class ExplainerConfig(base.Config):
@@ -163,7 +166,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             config.theme["language"] = rendered.theme_language
             config.extra["explainer"] = {**rendered.theme_extra, **theme_extra(site)}
             if rendered.alternates:
-                config.extra["alternate"] = rendered.alternates
+                # Where the site's address is known, each language's own address of this page too (the head's
+                # hreflang links must be absolute: base.html writes them only then).
+                root = config.site_url.rstrip("/") + "/" if config.site_url else None
+                config.extra["alternate"] = [
+                    {**alt, "url": urljoin(root, alt["link"])} if root else alt for alt in rendered.alternates
+                ]
         if config.theme.name == "material" and str(OVERRIDES) not in config.theme.dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0
@@ -186,7 +194,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if JS not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(JS)
+            # Deferred: it only listens for events, so it need not hold up the first paint (Lighthouse).
+            script = ExtraScriptValue(JS)
+            script.defer = True
+            config.extra_javascript.append(script)
         self._own = own_files(self.content_dir, site.editions, self.config.edition)
         self._untranslated_own = set()
         if self.config.edition:

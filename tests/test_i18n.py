@@ -63,6 +63,7 @@ SAME = {
         "International",
         "Licence",
         "Magazine",
+        "Menu",
         "Questions",
         "Source",
         "Sources",
@@ -317,6 +318,31 @@ def test_the_language_switch_leads_to_the_same_page(with_edition: Path) -> None:
     assert links == {"fr": "../../../facts/calendrier/", "en-GB": "../../facts/calendrier/"}
     for href in links.values():  # each resolves to a built page
         assert (page_dir := (with_edition / "en-GB" / "facts" / "calendrier" / href).resolve()).is_dir(), page_dir
+
+
+HEAD_ALTERNATE = r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">'
+
+
+def test_the_head_links_each_language_by_its_absolute_address_only_where_it_is_known(with_edition: Path) -> None:
+    """hreflang links must be absolute (a relative one is invalid): the same page in each language, from the
+    site's address (url in site.yaml); none without it."""
+    url = "https://example.org/retraites/"
+    for page in ("facts/calendrier", "en-GB/facts/calendrier"):
+        html = (with_edition / page / "index.html").read_text("utf-8")
+        assert {lang: href for href, lang in re.findall(HEAD_ALTERNATE, html)} == {
+            "fr": url + "facts/calendrier/",
+            "en-GB": url + "en-GB/facts/calendrier/",
+        }, page
+    root = with_edition.parent
+    site = root / "content" / "site.yaml"
+    shutil.copytree(root / "content", root / "content-no-url")
+    unaddressed = root / "content-no-url" / "site.yaml"
+    unaddressed.write_text(site.read_text("utf-8").replace(f"url: {url}\n", ""), "utf-8")
+    result = run("build", "--content", "content-no-url", "--site-dir", "site-no-url", "--today", "2025-07-02", cwd=root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site-no-url" / "facts" / "calendrier" / "index.html").read_text("utf-8")
+    assert 'hreflang="en-GB"' in html  # the language switch is still there
+    assert re.findall(HEAD_ALTERNATE, html) == []
 
 
 def test_numbers_in_tables_follow_the_language(tmp_path: Path) -> None:

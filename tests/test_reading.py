@@ -76,7 +76,7 @@ def axe(page: Page) -> list[tuple[str, list[Any]]]:
 def open_search(page: Page, query: str, phone: bool) -> None:
     """Open search as a reader does (the search button on a phone, "/" on a desktop) and type a query."""
     if phone:
-        page.locator("label.md-header__button[for='__search']").click()
+        page.locator("button.md-header__button[data-toggle='__search']").click()
     else:
         page.keyboard.press("/")
     field = page.locator("input.md-search__input")
@@ -144,6 +144,59 @@ def test_no_invisible_tab_stops_while_search_is_closed(browser: Browser, real_se
         assert palette and palette[0]["hidden"] is None and palette[0]["name"] == "Switch to dark mode"
         if size == "phone":
             assert not any("md-search__input" in s["cls"] for s in stops), stops
+
+
+def tab_to(page: Page, name: str) -> None:
+    """Press Tab from the top of the page until the control named `name` has the focus."""
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == name:
+            return
+    raise AssertionError(f"Tab never reached the control named {name!r}")
+
+
+def test_the_header_menu_and_search_buttons_work_from_the_keyboard_on_a_phone(phone: Page, real_server: str) -> None:
+    phone.goto(real_server + "facts/supply/")
+    menu = phone.get_by_role("button", name="Menu", exact=True)
+    search = phone.get_by_role("button", name="Search", exact=True)
+    drawer = phone.locator("nav.md-nav--primary")
+    expect(menu).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    tab_to(phone, "Menu")
+    expect(menu).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    phone.wait_for_timeout(400)  # the drawer slides in
+    box = drawer.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    expect(drawer.get_by_role("link").first).to_be_visible()
+    assert axe(phone) == []
+    phone.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    phone.wait_for_timeout(400)
+    box = drawer.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 0, box
+    # The menu button closes it too.
+    phone.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    phone.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+
+    phone.goto(real_server + "facts/supply/")
+    tab_to(phone, "Search")
+    expect(search).to_be_focused()
+    phone.keyboard.press("Enter")
+    field = phone.locator("input.md-search__input")
+    expect(field).to_be_focused()
+    expect(field).to_be_visible()
+    expect(search).to_have_attribute("aria-expanded", "true")
+    phone.keyboard.type("Busan")
+    expect(phone.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+    assert axe(phone) == []
+    phone.keyboard.press("Escape")
+    expect(field).to_be_hidden()
+    expect(search).to_have_attribute("aria-expanded", "false")
 
 
 def test_search_keys_still_open_search_on_a_phone(phone: Page, real_server: str) -> None:

@@ -136,7 +136,7 @@ def test_the_built_site_has_the_chunked_index_and_no_theme_index(site: Path) -> 
     config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)[1])
     assert config["search"] == "assets/javascripts/workers/explainer-search.js"
     assert (site / config["search"]).is_file()
-    assert 'for="__search"' in html and 'data-md-component="search"' in html
+    assert 'data-toggle="__search"' in html and 'data-md-component="search"' in html
 
 
 def test_generate_keeps_the_theme_search(tmp_path: Path) -> None:

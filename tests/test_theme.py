@@ -71,7 +71,9 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         " the search dialog talks to the explainer's own search worker (Pagefind) where the explainer plugin"
         " builds the index, and the theme's script deferred, so that it no longer holds up the first paint"
         " (Lighthouse: render-blocking; a site's own extra_javascript that needs the theme's script must be deferred"
-        " too)",
+        " too), and the head's links to the page in each language are written only where its address there is"
+        " known (the explainer plugin's `url` of each alternate, from the site's address): absolute and to the"
+        " same page, as hreflang must be (Lighthouse: a relative href is invalid)",
         [
             (
                 '"search": "assets/javascripts/workers/search.a7633da7.min.js" | url,',
@@ -82,6 +84,14 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             (
                 ".min.js' | url }}\"></script>\n      {% for script in config.extra_javascript %}",
                 ".min.js' | url }}\" defer></script>\n      {% for script in config.extra_javascript %}",
+            ),
+            (
+                "{% if config.extra.alternate is iterable %}\n"
+                "        {% for alt in config.extra.alternate %}\n"
+                '          <link rel="alternate" href="{{ alt.link | url }}"',
+                "{% if config.extra.alternate is iterable %}\n"
+                "        {% for alt in config.extra.alternate if alt.url %}\n"
+                '          <link rel="alternate" href="{{ (alt.url ~ (page.url if page and page.url else \'\')) | e }}"',
             ),
             (
                 'type="checkbox" id="__drawer" autocomplete="off">',
@@ -95,12 +105,39 @@ CHANGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     ),
     "partials/header.html": (
         "the search button and dialog show where the explainer plugin answers searches from its own index (it"
-        " turns the theme's search plugin's indexing off)",
+        " turns the theme's search plugin's indexing off), and the menu and search buttons are buttons, named"
+        " from the explainer's messages, where they were labels a keyboard could not reach (assets/layout.js"
+        " toggles the drawer and the search as the labels did; the theme's script still needs a label for"
+        " the search toggle in the header: it stays, hidden)",
         [
             (
                 "{% if search.enabled %}",
                 "{% if search.enabled or (config.plugins.explainer and config.plugins.explainer.search_worker) %}",
-            )
+            ),
+            (
+                '<label class="md-header__button md-icon" for="__drawer">\n'
+                '      {% set icon = config.theme.icon.menu or "material/menu" %}\n'
+                '      {% include ".icons/" ~ icon ~ ".svg" %}\n'
+                "    </label>",
+                '<button type="button" class="md-header__button md-icon" data-toggle="__drawer"'
+                ' aria-label="{{ ((config.extra.explainer or {}).menu or "Menu") | e }}" aria-expanded="false">\n'
+                '      {% set icon = config.theme.icon.menu or "material/menu" %}\n'
+                '      {% include ".icons/" ~ icon ~ ".svg" %}\n'
+                "    </button>",
+            ),
+            (
+                '<label class="md-header__button md-icon" for="__search">\n'
+                '          {% set icon = config.theme.icon.search or "material/magnify" %}\n'
+                '          {% include ".icons/" ~ icon ~ ".svg" %}\n'
+                "        </label>",
+                '<button type="button" class="md-header__button md-icon" data-toggle="__search"'
+                ' aria-label="{{ ((config.extra.explainer or {}).search or lang.t("search")) | e }}"'
+                ' aria-expanded="false">\n'
+                '          {% set icon = config.theme.icon.search or "material/magnify" %}\n'
+                '          {% include ".icons/" ~ icon ~ ".svg" %}\n'
+                "        </button>\n"
+                '        <label for="__search" hidden></label>',
+            ),
         ],
     ),
     "partials/search.html": (

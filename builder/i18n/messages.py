@@ -190,6 +190,8 @@ THEME_MESSAGES: dict[str, str] = {
     "by_email": N_("by e-mail"),
     "copy_link": N_("Copy link"),
     "link_copied": N_("Link copied"),
+    "menu": N_("Menu"),
+    "search": N_("Search"),
 }
 """Messages the theme's templates show (overrides/), handed to them in the configuration's `extra`."""
 

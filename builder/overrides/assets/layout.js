@@ -35,6 +35,33 @@
     });
   }
 
+  /* The header's menu and search buttons (real buttons, so Tab reaches them) open and close the theme's
+     drawer and search as its labels did, by clicking the theme's toggle, and say whether they are open.
+     Escape closes the drawer (the theme closes the search on Escape) and goes back to the menu button. */
+  var buttons = document.querySelectorAll(".md-header__button[data-toggle]");
+  Array.prototype.forEach.call(buttons, function (button) {
+    var box = document.getElementById(button.getAttribute("data-toggle"));
+    if (!box) {
+      return;
+    }
+    button.addEventListener("click", function () {
+      box.click();
+    });
+    function expanded() {
+      button.setAttribute("aria-expanded", box.checked ? "true" : "false");
+    }
+    box.addEventListener("change", expanded);
+    expanded();
+    if (box.id === "__drawer") {
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && box.checked) {
+          box.click();
+          button.focus();
+        }
+      });
+    }
+  });
+
   var script = document.currentScript;
   if (!script || !("serviceWorker" in navigator) || !window.isSecureContext) {
     return;
