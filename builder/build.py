@@ -35,6 +35,7 @@ from .i18n import parse
 from .i18n.messages import Messages
 from .load import ParseCache
 from .markup import Prose
+from .memo import PageMemo
 from .ogimage import ImageCache
 from .problems import Problem, format_problems, has_errors
 from .render import Rendered, render
@@ -116,11 +117,13 @@ def prepare(
     prose: Prose | None = None,
     url: str | None = None,
     images: ImageCache | None = None,
+    memo: PageMemo | None = None,
 ) -> Prepared:
     """Read and validate everything; render only when nothing is wrong.
 
     `today` is the build date (default: today); with `history`, facts and answers are dated from the
-    content's git history (builder/history.py), read only once the content is valid.
+    content's git history (builder/history.py), read only once the content is valid. `memo`: pages kept from
+    the last preparation (builder/memo.py).
     """
     prose = prose or Prose()
     checked = check(content_dir, cache=parsed, prose=prose)
@@ -134,7 +137,7 @@ def prepare(
     site = content.site
     switch = language_switch(site.language, site.editions)
     messages = Messages.of(site.language, content_dir)
-    rendered = render(content, charts, past, today, prose, messages, images=images)
+    rendered = render(content, charts, past, today, prose, messages, images=images, memo=memo)
     rendered.alternates = switch[site.language]
     editions: dict[str, Rendered] = {}
     for language in site.editions:
@@ -147,6 +150,7 @@ def prepare(
             prose,
             Messages.of(language, content_dir),
             images=images,
+            memo=memo,
             original=site.language,
             untranslated=frozenset(shown.untranslated),
         )
@@ -212,6 +216,9 @@ class Preparer:
         self.prose = Prose()
         """Each editor text's conversion and audit, kept across rebuilds."""
         self.images = ImageCache()
+        self.memo = PageMemo()
+        """Generated pages whose inputs are known, kept from the last preparation (a page whose inputs did not
+        change is not rendered again)."""
         self.last: Prepared | None = None
         self._key: tuple[Path, bytes, dt.date, str | None, str | None] | None = None
 
@@ -226,9 +233,13 @@ class Preparer:
         if self.store is not None and self._key is None:
             self.parsed.recall(self.store.read("parsed") or {})
             self.prose.recall(self.store.read("prose") or {})
+            self.memo.recall(self.store.read("pages") or {})
+        self.memo.begin()
         self.last = prepare(
-            content_dir, self.parsed, self.charts, day, self.histories, history, self.prose, url, self.images
+            content_dir, self.parsed, self.charts, day, self.histories, history, self.prose, url, self.images, self.memo
         )
+        if self.last.rendered is not None:
+            self.memo.finish()
         self._key = key
         if self.last.rendered is not None:  # a build that stops writes nothing
             self.save()
@@ -242,6 +253,8 @@ class Preparer:
                 self.store.write("parsed", self.parsed.remembered())
             if self.prose.changed:
                 self.store.write("prose", self.prose.remembered())
+            if self.memo.changed:
+                self.store.write("pages", self.memo.remembered())
 
 
 def site_nav(nav: list[Any], about_label: str, files: dict[str, Path]) -> list[Any]:

@@ -27,13 +27,15 @@ LIBRARIES = ("markdown", "nh3", "pyyaml", "pydantic")
 
 @functools.cache
 def builder_version() -> str:
-    """A digest of the builder's code and templates, the Python version and the libraries' versions."""
+    """A digest of the builder's code, templates and message catalogues, the Python version and the libraries'
+    versions."""
     digest = hashlib.sha256(sys.version.encode())
     for name in LIBRARIES:
         digest.update(f"{name}={version(name)}\0".encode())
     package = Path(__file__).parent
-    for file in sorted([*package.glob("*.py"), *(package / "templates").glob("*")]):
-        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    i18n = [*(package / "i18n").glob("*.py"), *(package / "i18n").glob("*/LC_MESSAGES/*.po")]
+    for file in sorted([*package.glob("*.py"), *(package / "templates").glob("*"), *i18n]):
+        digest.update(file.relative_to(package).as_posix().encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
 
 

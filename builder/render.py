@@ -29,6 +29,7 @@ from .history import Dates, History
 from .i18n import language_key
 from .i18n.messages import Messages, english, theme_settings
 from .markup import Prose, inert, preformatted
+from .memo import PageInputs, PageMemo
 from .model import (
     CITE,
     KIND_LABELS,
@@ -789,6 +790,7 @@ def render(
     original: str | None = None,
     untranslated: frozenset[str] = frozenset(),
     images: ImageCache | None = None,
+    memo: PageMemo | None = None,
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
 
@@ -798,7 +800,8 @@ def render(
 
     With a cache, a chart is drawn again only when its dataset changed. `history` (builder/history.py) dates
     facts and answers and lists the changes; `today` is the build date that review and end dates are
-    compared with (default: the date today). `images` keeps the pages' share images drawn before.
+    compared with (default: the date today). `images` keeps the pages' share images drawn before; `memo`
+    (builder/memo.py) the pages rendered before whose inputs are known, given back when those did not change.
     """
     env = _environment()
     prose = prose or Prose()
@@ -829,6 +832,13 @@ def render(
     images = images if images is not None else ImageCache()
     fresh = Freshness(today or dt.date.today(), history, content)
     site_updated = fresh.updated()
+    inputs = None
+    if memo is not None and messages.key is not None:
+        inputs = PageInputs(index, fresh, site, messages.key, language.original)
+
+    def share_path(src: str) -> str | None:
+        """Where the page's share image goes; none without the site's absolute address (a local preview)."""
+        return f"{IMAGES}/{src.removesuffix('.md')}.png" if site.url else None
 
     def text(markdown_text: str | None) -> str:
         """Plain text of editor Markdown, without citations: for descriptions and alt text."""
@@ -891,9 +901,8 @@ def render(
         if reading:
             # Drawn again with the reading time of the first drawing's text (the time itself adds no words).
             body = body_of(reading_time(body))
-        image = None
-        if site.url:  # a share image needs the site's absolute address; a local preview goes without
-            image = f"{IMAGES}/{src.removesuffix('.md')}.png"
+        image = share_path(src)
+        if image:
             shares[image] = images.image(title or (site.story.headline if site.story else site.title), site.title)
         pages[src] = (
             front_matter(title=title, description=shorten(description), image=image)
@@ -1006,20 +1015,38 @@ def render(
             maps[page_url(first) + ANCHORS] = anchor_map(first, parts)
         for number, facts in enumerate(parts, 1):
             src = part_page(first, number)
+            title = topic.label if number == 1 else f"{topic.label} ({number}/{len(parts)})"
+            shown_also = also[topic.id][(number - 1) * share : number * share]
+            anchors = href(src, first) + ANCHORS if len(parts) > 1 else None
+            updated = max((fresh.changed(f.id, f.as_of) for f in facts), default=None)
+            digest = None
+            if inputs is not None and memo is not None:
+                own = (src, title, numbers, number, anchors, updated or site_updated)
+                digest = inputs.topic_page(own, topic, facts, shown_also)
+                kept = memo.get(language.tag, src, digest)
+                if kept is not None:  # the digest holds site.url: the image is there when the page has one
+                    pages[src] = kept.markdown
+                    image = share_path(src)
+                    if image and kept.image is not None:
+                        shares[image] = kept.image
+                    continue
             page(
                 src,
                 "topic.md.j2",
-                topic.label if number == 1 else f"{topic.label} ({number}/{len(parts)})",
+                title,
                 text(topic.description) or topic.label,
                 [jsonld.claim_review(site, fact, index.sources, text, messages.gettext) for fact in facts],
                 topic=topic,
                 facts=facts,
-                also=also[topic.id][(number - 1) * share : number * share],
+                also=shown_also,
                 parts=numbers,
                 part=number,
-                anchors=href(src, first) + ANCHORS if len(parts) > 1 else None,
-                updated=max((fresh.changed(f.id, f.as_of) for f in facts), default=None),
+                anchors=anchors,
+                updated=updated,
             )
+            if digest is not None and memo is not None:
+                image = share_path(src)
+                memo.keep(language.tag, src, digest, pages[src], shares[image] if image else None)
     if content.events:
         split_list(
             "timeline.md",

@@ -52,6 +52,9 @@ class Messages:
         self.translations = translations
         locale = parse(language) or Locale.parse(catalogue)
         self.locale = locale
+        self.key: str | None = None
+        """What the messages are made from (the language, the explainer's own catalogues' digests), when known:
+        set by `of`."""
 
     @classmethod
     def of(cls, language: str, content_dir: Path | None = None) -> Messages:
@@ -158,7 +161,9 @@ def _messages(language: str, own: tuple[tuple[str, str, str], ...]) -> Messages:
     buffer = io.BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)
-    return Messages(language, Translations(buffer, domain=DOMAIN), name)
+    messages = Messages(language, Translations(buffer, domain=DOMAIN), name)
+    messages.key = repr((language, own))
+    return messages
 
 
 @functools.cache

@@ -1,0 +1,174 @@
+"""Generated pages kept from the last render: a page whose inputs did not change is not drawn through Jinja again.
+
+A topic page (and each part of a split topic) reads a bounded, known set of things: its topic, its facts and
+the facts listed under "Also on this topic", the facts and sources their text cites, the sources and people
+their citations name, where each of those lives (page, permalink page), whether an edition shows each
+untranslated, the facts' dates in the content's history, and what every page shares (the site settings other
+than the topic list, the language and its messages, the build date, the builder's code and the libraries that
+format the page). `PageInputs` digests exactly that; `PageMemo` keeps each page's Markdown and share image under
+its digest, and gives them back when a later render of the page has the same digest.
+
+Anything a page reads that is not in its digest would make a kept page wrong, so only pages whose reads are
+listed here are kept (tests/test_memo.py checks the templates against this list and compares memoized renders
+with cold ones after every kind of edit). Every other page is rendered every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from .cache import builder_version
+from .model import CITE
+
+if TYPE_CHECKING:
+    from .model import Fact, Site, Topic
+    from .render import Freshness, Index
+
+LIBRARIES = ("jinja2", "markupsafe", "babel", "matplotlib")
+"""Libraries whose output is in a kept page beyond those builder_version names (templates, dates, share images)."""
+TOPIC_READS = {
+    "index": {"facts", "sources", "people", "pages", "home", "link", "language", "messages"},
+    "fresh": {"today", "ended", "due", "first", "changed", "dates"},
+}
+"""What a topic page's templates and References read of `index` and `fresh`: tests/test_memo.py fails when
+they read anything else, which PageInputs.topic_page would then have to digest."""
+
+
+def _versions() -> str:
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ";".join(found)
+
+
+class PageInputs:
+    """The digests of what pages read, for one render (one language): each item's serialisation made once."""
+
+    def __init__(self, index: Index, fresh: Freshness, site: Site, messages_key: str, original: str) -> None:
+        self.index = index
+        self.fresh = fresh
+        self._items: dict[tuple[str, str], bytes] = {}
+        language = index.language
+        self.common = "\0".join(
+            [
+                builder_version(),
+                _versions(),
+                messages_key,
+                language.tag,
+                original,
+                site.model_dump_json(exclude={"topics"}),
+                fresh.today.isoformat(),
+            ]
+        ).encode()
+        """What every kept page reads: the code, the language and its messages, the site settings, the build date."""
+
+    def _dump(self, kind: str, ident: str) -> bytes:
+        """An item as JSON (b'null' when there is none by that id), with where it lives and how it is shown."""
+        key = (kind, ident)
+        found = self._items.get(key)
+        if found is None:
+            index = self.index
+            tables: dict[str, dict[str, Any]] = {"fact": index.facts, "source": index.sources, "person": index.people}
+            item = tables[kind].get(ident)
+            dates = self.fresh.dates(ident)
+            found = self._items[key] = "\0".join(
+                [
+                    kind,
+                    ident,
+                    item.model_dump_json() if item is not None else "null",
+                    index.pages.get(ident, ""),
+                    index.homes.get(ident, ""),
+                    repr(index.language.fallback(ident)),
+                    repr(dates),
+                ]
+            ).encode()
+        return found
+
+    def topic_page(self, page: tuple[Any, ...], topic: Topic, facts: list[Fact], also: list[Fact]) -> str:
+        """The digest of one topic page: `page` holds its own values (path, title, parts, dates shown)."""
+        index = self.index
+        shown = [*facts, *also]
+        texts = [topic.description or ""] + [t or "" for f in shown for t in (f.statement, f.note)]
+        cited = sorted({ident for text in texts for ident in CITE.findall(text)})
+        claims = shown + [index.facts[i] for i in cited if i in index.facts]
+        citations = [c for f in claims for c in (*f.citations, *f.figures)]
+        sources = sorted({c.source for c in citations} | set(cited))
+        people = sorted({c.speaker for c in citations if c.speaker})
+        digest = hashlib.sha256(self.common)
+        digest.update(repr(page).encode() + b"\0")
+        digest.update(topic.model_dump_json().encode() + repr(index.language.fallback(topic.id)).encode())
+        for group, kind, idents in (
+            ("shown", "fact", [f.id for f in facts]),
+            ("also", "fact", [f.id for f in also]),
+            ("cited", "fact", cited),
+            ("sources", "source", sources),
+            ("people", "person", people),
+        ):
+            digest.update(f"\0{group}\0".encode())
+            for ident in idents:
+                digest.update(self._dump(kind, ident) + b"\1")
+        return digest.hexdigest()
+
+
+@dataclass
+class Kept:
+    digest: str
+    markdown: str
+    image: bytes | None
+
+
+@dataclass
+class PageMemo:
+    """Pages kept from the last render, by (language, page path); held by the Preparer across rebuilds and
+    stored in the builder's cache between runs (builder/cache.py).
+
+    Each preparation starts a generation (`begin`): the pages it renders or uses again are kept for the next,
+    the others are dropped when it completes (`finish`), so the memo holds one preparation's pages."""
+
+    _last: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    _now: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    changed: bool = False
+    """Whether the pages kept differ from those last exported (`remembered`)."""
+    reused: int = 0
+    """How many pages the current preparation used again."""
+
+    def begin(self) -> None:
+        """A new preparation: what the last one kept (or this one, if it stopped on errors) may be used."""
+        self._last = {**self._last, **self._now}
+        self._now = {}
+        self.reused = 0
+
+    def get(self, language: str, src: str, digest: str) -> Kept | None:
+        """The kept page when its digest is this one (it is then kept for the next preparation too)."""
+        kept = self._last.get((language, src))
+        if kept is None or kept.digest != digest:
+            return None
+        self._now[(language, src)] = kept
+        self.reused += 1
+        return kept
+
+    def keep(self, language: str, src: str, digest: str, markdown: str, image: bytes | None) -> None:
+        """Keep a page just rendered."""
+        self._now[(language, src)] = Kept(digest, markdown, image)
+        self.changed = True
+
+    def finish(self) -> None:
+        """The preparation is complete: pages the last one kept and this one did not use are dropped."""
+        if set(self._last) != set(self._now):
+            self.changed = True
+        self._last = {}
+
+    def remembered(self) -> dict[tuple[str, str], Kept]:
+        """The pages kept, for the cache between runs."""
+        self.changed = False
+        return dict(self._now)
+
+    def recall(self, stored: dict[tuple[str, str], Kept]) -> None:
+        """Take the pages an earlier run kept."""
+        self._last = {key: kept for key, kept in stored.items() if isinstance(kept, Kept)}
