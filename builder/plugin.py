@@ -104,6 +104,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """The pages this build makes: the site's own language, or the edition of the configuration."""
         self.indexer = search.Indexer()
         """Writes the search index; keeps the last one for rebuilds whose content did not change."""
+        self.later: search.IndexerThread | None = None
+        """The live preview writes the search index after the pages are served (builder/search.py)."""
         self.search_worker: str | None = None
         """The search worker Material's dialog talks to (builder/material/base.html), when the index is ours."""
         self.dirty = False
@@ -124,6 +126,13 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
         self.dirty = dirty
+        if self.serving:
+            self.later = search.IndexerThread(self.indexer, log)
+
+    def on_shutdown(self) -> None:
+        """The preview stops: let an index being written finish before MkDocs removes the preview's folder."""
+        if self.later is not None:
+            self.later.wait(timeout=60)
 
     def resolve_content(self, config: MkDocsConfig) -> Path:
         """The content folder, relative to the folder of the configuration file."""
@@ -302,6 +311,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.config.edition:  # the edition's own index, of its text, in its language
             content = edition(content, self.config.edition).content
         found = search.records(content, rendered.pages, self._own, self.preparer.prose)
+        if self.later is not None:  # the preview: after the reload
+            self.later.write(found, content.site.language, Path(config.site_dir))
+            return
         try:
             self.indexer.write(found, content.site.language, Path(config.site_dir))
         except search.SearchIndexFailed as exc:

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -262,21 +265,104 @@ class Indexer:
         self.runs = 0
         """How many times Pagefind indexed records (a rebuild with the same records reuses the last index)."""
 
-    def write(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
-        """The index, the spelling-variant table and Material's stub, into site_dir."""
+    def files(self, found: Iterable[Record], language: str) -> dict[str, bytes]:
+        """The index's files for these records: the last ones again when the records did not change."""
         key = (language, tuple(found))
         if key != self._key:
             self._files = index_files(list(key[1]), language)
             self._key = key
             self.runs += 1
+        return self._files
+
+    def write(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
+        """The index, the spelling-variant table and Material's stub, into site_dir."""
+        files = self.files(found, language)
         folder = site_dir / FOLDER
         if folder.is_dir():  # the last build's index (a rebuild in place): its files are not all written again
             shutil.rmtree(folder)
-        for path, data in self._files.items():
+        for path, data in files.items():
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)  # a hard link into the published site is not written through
             target.write_bytes(data)
+
+
+class IndexerThread:
+    """The live preview's search index, written after the rebuilt pages are served: by one worker thread, so
+    that a saved file's page shows without waiting for Pagefind (several seconds at thousands of facts).
+
+    A rebuild's records replace any still waiting, so only the newest are indexed. The index folder is written
+    beside the served one and swapped in by two renames, so the preview's search never reads half an index;
+    a search in the seconds after a save answers from the index before it.
+    """
+
+    def __init__(self, indexer: Indexer, log: logging.Logger) -> None:
+        self.indexer = indexer
+        self.log = log
+        """Says when an index is in place, and why not when Pagefind fails (the preview keeps the one before)."""
+        self._wanted: tuple[list[Record], str, Path] | None = None
+        self._busy = False
+        self._condition = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self.written = 0
+        """How many indexes were swapped in."""
+
+    def write(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
+        """Index these records soon; returns at once."""
+        with self._condition:
+            self._wanted = (list(found), language, site_dir)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="explainer-search", daemon=True)
+                self._thread.start()
+            self._condition.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until every index asked for is written (or the timeout passes: then False)."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self._wanted is None and not self._busy, timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._wanted is not None)
+                assert self._wanted is not None
+                (found, language, site_dir), self._wanted = self._wanted, None
+                self._busy = True
+            began = time.perf_counter()
+            try:
+                self._swap_in(self.indexer.files(found, language), site_dir)
+            except SearchIndexFailed as exc:
+                self.log.error(f"Search index not updated: {exc}")
+            except OSError as exc:  # the preview's folder went away (the server stopping)
+                self.log.error(f"Search index not updated: it could not be written: {exc}")
+            else:
+                self.log.info(f"Search index updated ({len(found)} records) in {time.perf_counter() - began:.1f} s")
+            finally:
+                with self._condition:
+                    self._busy = False
+                    self._condition.notify_all()
+
+    def _swap_in(self, files: dict[str, bytes], site_dir: Path) -> None:
+        fresh, old, folder = site_dir / f".{FOLDER}.new", site_dir / f".{FOLDER}.old", site_dir / FOLDER
+        for leftover in (fresh, old):  # the worker's own, from a write that was interrupted
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+        for path, data in files.items():
+            inside = path.startswith(f"{FOLDER}/")
+            target = fresh / path.removeprefix(f"{FOLDER}/") if inside else site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if inside:
+                target.write_bytes(data)
+            else:  # Material's stub, read by every page: replaced whole
+                staged = target.with_name(f".{target.name}.new")
+                staged.write_bytes(data)
+                staged.replace(target)
+        if folder.is_dir():
+            folder.rename(old)
+        fresh.rename(folder)
+        if old.is_dir():
+            shutil.rmtree(old)
+        self.written += 1
 
 
 def index_files(found: list[Record], language: str) -> dict[str, bytes]:

@@ -452,6 +452,8 @@ def _partial_translations(checker: _Checker, site: Site, items: list[Item]) -> N
     """Warn where an item's translation into an edition was begun but lacks some text: the edition would
     show the whole item as written, which is easy to miss. An item not translated at all is left alone: the
     edition shows it with a notice, as intended."""
+    if not site.editions:
+        return
     for item in items:
         if not hasattr(item.model, TRANSLATIONS):
             continue

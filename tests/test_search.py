@@ -114,6 +114,42 @@ def test_the_index_is_written_again_only_when_the_records_change(tmp_path: Path)
     assert indexer.runs == 2
 
 
+def test_the_preview_writes_only_the_newest_index_and_swaps_it_in_whole(tmp_path: Path) -> None:
+    import logging
+
+    from tests.pagefind_index import fragments
+
+    records = _records(FIXTURE)
+    older = [*records, search.Record("old/", "An older page", "", "An older page", search.Tier.META)]
+    newest = [*records, search.Record("new/", "The newest page", "", "The newest page", search.Tier.META)]
+    site = tmp_path / "site"
+    (site / search.FOLDER).mkdir(parents=True)
+    (site / search.FOLDER / "stale.txt").write_text("from the index before")
+    messages: list[str] = []
+
+    class Remember(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    log = logging.getLogger("test-indexer-thread")
+    log.addHandler(Remember())
+    log.setLevel(logging.INFO)
+    later = search.IndexerThread(search.Indexer(), log)
+    for found in (records, older, newest):  # saved three times while the first index was being written
+        later.write(found, "en", site)
+    assert later.wait(timeout=120)
+    assert later.indexer.runs <= 2, "records replaced before they were indexed are never indexed"
+    assert "new/" in fragments(site) and "old/" not in fragments(site)
+    assert not (site / search.FOLDER / "stale.txt").exists(), "the index folder is replaced whole"
+    assert sorted(p.name for p in site.iterdir()) == [search.FOLDER, "search"], "no staging folder is left"
+    expected = tmp_path / "expected"
+    search.Indexer().write(newest, "en", expected)
+    files = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(expected): p.read_bytes() for p in expected.rglob("*") if p.is_file()}
+    assert re.fullmatch(rf"Search index updated \({len(newest)} records\) in \d+\.\d s", messages[-1]), messages
+    assert len(messages) == later.written == later.indexer.runs
+
+
 def test_spelling_variants_go_both_ways_in_english_only() -> None:
     table = search.variants("en")
     assert table["licens"] == ["licenc"] and table["licenc"] == ["licens"]

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -28,13 +29,17 @@ def fetch(url: str) -> str:
         return ""
 
 
-def wait_for(url: str, text: str, seconds: float) -> bool:
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if text in fetch(url):
+        if condition():
             return True
         time.sleep(0.2)
     return False
+
+
+def wait_for(url: str, text: str, seconds: float) -> bool:
+    return wait_until(lambda: text in fetch(url), seconds)
 
 
 def test_saving_a_content_file_rebuilds_the_page(content: Path) -> None:
@@ -49,9 +54,13 @@ def test_saving_a_content_file_rebuilds_the_page(content: Path) -> None:
     try:
         url = f"http://127.0.0.1:{port}/facts/basics/"
         assert wait_for(url, "output at 100 t", 60), "the preview server did not start"
+        entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+        assert wait_for(entry, '"page_count"', 30), "the preview's search index was not written"
+        index = fetch(entry)  # its hash changes with what is indexed
         facts = content / "facts" / "basics.yaml"
         facts.write_text(facts.read_text().replace("output at 100 t", "output at 123 t"))
         assert wait_for(url, "output at 123 t", 15), "the page was not rebuilt after the save"
+        assert wait_until(lambda: fetch(entry) not in ("", index), 30), "the search index was not written again"
         assert "Sources" in fetch(f"http://127.0.0.1:{port}/sources/"), "an unchanged page is still served"
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/%00", timeout=5)
