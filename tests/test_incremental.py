@@ -72,6 +72,18 @@ def add_page(content: Path) -> None:
     write(content / "pages" / "about-us.md", "# About us\n\nWho writes this explainer.\n")
 
 
+def retitle_source(content: Path) -> None:
+    """A source cited on topic pages: their reference lists and tooltips show its title."""
+    sources = content / "sources" / "sources.yaml"
+    sources.write_text(sources.read_text().replace("title: ", "title: Revised ", 1), encoding="utf-8")
+
+
+def rename_person(content: Path) -> None:
+    """A person quoted in a fact: the topic page shows the name with the quotation."""
+    people = content / "people" / "people.yaml"
+    people.write_text(people.read_text().replace("Olive Official", "Olga Official"), encoding="utf-8")
+
+
 def rename_topic(content: Path) -> None:
     site = content / "site.yaml"
     site.write_text(site.read_text().replace("label: Trade", "label: Trade and flows"), encoding="utf-8")
@@ -105,12 +117,21 @@ def test_nothing_changed_renders_nothing(tmp_path: Path) -> None:
 
 
 def test_a_series_of_edits_gives_the_cold_builds_bytes(tmp_path: Path) -> None:
-    """Adding and removing a fact, retitling one (lists show it), adding a hand-written page, renaming a topic
+    """Adding and removing a fact, retitling one (lists show it), retitling a cited source and renaming a quoted
+    person (topic pages kept from the last render must not be), adding a hand-written page, renaming a topic
     (every page's navigation)."""
     content = shutil.copytree(FIXTURE, tmp_path / "work" / "content")
     site = tmp_path / "work" / "site"
     build(content, site)
-    edits: list[Callable[[Path], None]] = [add_fact, remove_fact, edit_title, add_page, rename_topic]
+    edits: list[Callable[[Path], None]] = [
+        add_fact,
+        remove_fact,
+        edit_title,
+        retitle_source,
+        rename_person,
+        add_page,
+        rename_topic,
+    ]
     for number, edit in enumerate(edits):
         edit(content)
         stderr = build(content, site)
