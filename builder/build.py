@@ -370,7 +370,9 @@ def _mkdocs_build(
             explainer = config.plugins[PLUGIN]
             assert isinstance(explainer, ExplainerPlugin)
             explainer.preparer = preparer  # what was just validated is built as it is
-            explainer.dirty = True  # MkDocs builds only what builder/incremental.py finds changed
+            # MkDocs' own build() does not start plugins, and may hand over an instance a preview in this process
+            # started: a build, dirty (MkDocs builds only what builder/incremental.py finds changed).
+            explainer.on_startup(command="build", dirty=True)
             explainer.previous = (previous or {}).get(edition or "")
             mkdocs_build(config, dirty=True)
             if explainer.incremental is not None and explainer.incremental.manifest is not None:

@@ -126,8 +126,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
         self.dirty = dirty
-        if self.serving:
-            self.later = search.IndexerThread(self.indexer, log)
+        self.later = search.IndexerThread(self.indexer, log) if self.serving else None
 
     def on_shutdown(self) -> None:
         """The preview stops: let an index being written finish before MkDocs removes the preview's folder."""
