@@ -238,10 +238,9 @@ class Preparer:
         self.last = prepare(
             content_dir, self.parsed, self.charts, day, self.histories, history, self.prose, url, self.images, self.memo
         )
-        if self.last.rendered is not None:
-            self.memo.finish()
         self._key = key
-        if self.last.rendered is not None:  # a build that stops writes nothing
+        if self.last.rendered is not None:  # a build that stops writes nothing, and keeps the pages it had
+            self.memo.finish()
             self.save()
         return self.last
 
