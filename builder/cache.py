@@ -16,13 +16,24 @@ import os
 import pickle
 import sys
 import tempfile
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 FOLDER = Path(".cache") / "explainer"
 """Where the cache lives, relative to the folder that holds the site folder."""
 LIBRARIES = ("markdown", "nh3", "pyyaml", "pydantic")
+
+
+def library_versions(names: tuple[str, ...]) -> str:
+    """'name=version;...' of installed libraries ('name=none' for one that is not installed)."""
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ";".join(found)
 
 
 @functools.cache

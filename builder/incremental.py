@@ -21,11 +21,10 @@ import hashlib
 import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import builder_version
+from .cache import builder_version, library_versions
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -53,16 +52,6 @@ class Manifest:
     pages: int = 0
 
 
-def _versions() -> str:
-    found = []
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=none")
-    return ";".join(found)
-
-
 def _folder_digest(folder: Path, digest: Any) -> None:
     for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
         if file.is_file():
@@ -81,7 +70,7 @@ def shared_key(config: MkDocsConfig, files: Files, nav: Navigation, digests: dic
     from mkdocs.utils.meta import get_data
 
     digest = hashlib.sha256()
-    digest.update(f"{builder_version()}\0{_versions()}\0{get_build_date()}\0{extra}\0".encode())
+    digest.update(f"{builder_version()}\0{library_versions(LIBRARIES)}\0{get_build_date()}\0{extra}\0".encode())
     for name, value in sorted(config.items()):
         if name == "theme":
             value = (value.name, value.dirs, sorted(value.static_templates), sorted(value.items()))

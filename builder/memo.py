@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from .cache import builder_version
+from .cache import builder_version, library_versions
 from .model import CITE
 
 if TYPE_CHECKING:
@@ -37,16 +36,6 @@ TOPIC_READS = {
 they read anything else, which PageInputs.topic_page would then have to digest."""
 
 
-def _versions() -> str:
-    found = []
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=none")
-    return ";".join(found)
-
-
 class PageInputs:
     """The digests of what pages read, for one render (one language): each item's serialisation made once."""
 
@@ -58,7 +47,7 @@ class PageInputs:
         self.common = "\0".join(
             [
                 builder_version(),
-                _versions(),
+                library_versions(LIBRARIES),
                 messages_key,
                 language.tag,
                 original,

@@ -131,15 +131,20 @@ def test_the_build_date_and_the_site_address_are_inputs_of_every_page(tmp_path: 
     assert output(again) == output(prepare(content, today=TODAY, history=False))
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_a_commit_that_dates_a_fact_renders_its_page_again(tmp_path: Path) -> None:
-    """Facts' first-published and last-changed dates come from the content's history."""
+def committed_fixture(tmp_path: Path) -> tuple[Path, Path]:
+    """A git repository holding a copy of the fixture content in one commit: the repository and its content."""
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURE, repo / "content")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "start", date="2025-02-01T12:00:00+00:00")
-    content = repo / "content"
+    return repo, repo / "content"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_commit_that_dates_a_fact_renders_its_page_again(tmp_path: Path) -> None:
+    """Facts' first-published and last-changed dates come from the content's history."""
+    repo, content = committed_fixture(tmp_path)
     preparer = Preparer()
     preparer.prepare(content, TODAY)
     for number, (old, new) in enumerate(
@@ -156,12 +161,7 @@ def test_a_commit_that_dates_a_fact_renders_its_page_again(tmp_path: Path) -> No
 def test_a_fact_changed_and_changed_back_shows_its_new_date(tmp_path: Path) -> None:
     """gamma-fact is as it was when its page was kept, and the page's own date (alpha-fact's, the latest) is the
     same, but the history dates gamma-fact's last change."""
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURE, repo / "content")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start", date="2025-02-01T12:00:00+00:00")
-    content = repo / "content"
+    repo, content = committed_fixture(tmp_path)
     replace(facts(content), "output at 100 t", "output at 110 t")
     git(repo, "commit", "-q", "-am", "alpha", date="2025-04-01T12:00:00+00:00")
     preparer = Preparer()
