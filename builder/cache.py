@@ -40,9 +40,7 @@ def library_versions(names: tuple[str, ...]) -> str:
 def builder_version() -> str:
     """A digest of the builder's code, templates and message catalogues, the Python version and the libraries'
     versions."""
-    digest = hashlib.sha256(sys.version.encode())
-    for name in LIBRARIES:
-        digest.update(f"{name}={version(name)}\0".encode())
+    digest = hashlib.sha256(sys.version.encode() + b"\0" + library_versions(LIBRARIES).encode())
     package = Path(__file__).parent
     i18n = [*(package / "i18n").glob("*.py"), *(package / "i18n").glob("*/LC_MESSAGES/*.po")]
     for file in sorted([*package.glob("*.py"), *(package / "templates").glob("*"), *i18n]):

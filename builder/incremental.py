@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import builder_version, library_versions
+from .write import clear
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -109,9 +110,9 @@ class Incremental:
         key = shared_key(config, files, nav, digests, extra)
         previous = self.previous
         self.whole = previous is None or previous.key != key
-        if self.whole:
-            empty(Path(config.site_dir))
         site = Path(config.site_dir)
+        if self.whole and site.is_dir():  # what the last build put there (not the builder's stamp)
+            clear(site)
         for file in files:
             if file.src_uri not in digests:
                 continue
@@ -150,13 +151,3 @@ class Incremental:
 
 def _answer(value: bool) -> Callable[[], bool]:
     return lambda: value
-
-
-def empty(folder: Path) -> None:
-    """Remove what a build put in its output folder (not the builder's stamp), for a build of everything."""
-    from .write import STAMP, remove_entry
-
-    if folder.is_dir():
-        for entry in folder.iterdir():
-            if entry.name != STAMP:
-                remove_entry(entry)

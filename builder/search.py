@@ -275,25 +275,39 @@ class Indexer:
         return self._files
 
     def write(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
-        """The index, the spelling-variant table and Material's stub, into site_dir."""
+        """The index, the spelling-variant table and Material's stub, into site_dir.
+
+        The index folder is written beside the one there and swapped in by two renames, and the stub is
+        replaced whole: a reader of the folder (the live preview's search) never sees half an index, and a
+        file hard-linked into the published site is never written through."""
         files = self.files(found, language)
-        folder = site_dir / FOLDER
-        if folder.is_dir():  # the last build's index (a rebuild in place): its files are not all written again
-            shutil.rmtree(folder)
+        fresh, old, folder = site_dir / f".{FOLDER}.new", site_dir / f".{FOLDER}.old", site_dir / FOLDER
+        for leftover in (fresh, old):  # ours, from a write that was interrupted
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
         for path, data in files.items():
-            target = site_dir / path
+            inside = path.startswith(f"{FOLDER}/")
+            target = fresh / path.removeprefix(f"{FOLDER}/") if inside else site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)  # a hard link into the published site is not written through
-            target.write_bytes(data)
+            if inside:
+                target.write_bytes(data)
+            else:
+                staged = target.with_name(f".{target.name}.new")
+                staged.write_bytes(data)
+                staged.replace(target)
+        if folder.is_dir():
+            folder.rename(old)
+        fresh.rename(folder)
+        if old.is_dir():
+            shutil.rmtree(old)
 
 
 class IndexerThread:
     """The live preview's search index, written after the rebuilt pages are served: by one worker thread, so
     that a saved file's page shows without waiting for Pagefind (several seconds at thousands of facts).
 
-    A rebuild's records replace any still waiting, so only the newest are indexed. The index folder is written
-    beside the served one and swapped in by two renames, so the preview's search never reads half an index;
-    a search in the seconds after a save answers from the index before it.
+    A rebuild's records replace any still waiting, so only the newest are indexed; the index is swapped in
+    whole (Indexer.write), so a search in the seconds after a save answers from the index before it.
     """
 
     def __init__(self, indexer: Indexer, log: logging.Logger) -> None:
@@ -330,39 +344,18 @@ class IndexerThread:
                 self._busy = True
             began = time.perf_counter()
             try:
-                self._swap_in(self.indexer.files(found, language), site_dir)
+                self.indexer.write(found, language, site_dir)
             except SearchIndexFailed as exc:
                 self.log.error(f"Search index not updated: {exc}")
             except OSError as exc:  # the preview's folder went away (the server stopping)
                 self.log.error(f"Search index not updated: it could not be written: {exc}")
             else:
+                self.written += 1
                 self.log.info(f"Search index updated ({len(found)} records) in {time.perf_counter() - began:.1f} s")
             finally:
                 with self._condition:
                     self._busy = False
                     self._condition.notify_all()
-
-    def _swap_in(self, files: dict[str, bytes], site_dir: Path) -> None:
-        fresh, old, folder = site_dir / f".{FOLDER}.new", site_dir / f".{FOLDER}.old", site_dir / FOLDER
-        for leftover in (fresh, old):  # the worker's own, from a write that was interrupted
-            if leftover.is_dir():
-                shutil.rmtree(leftover)
-        for path, data in files.items():
-            inside = path.startswith(f"{FOLDER}/")
-            target = fresh / path.removeprefix(f"{FOLDER}/") if inside else site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if inside:
-                target.write_bytes(data)
-            else:  # Material's stub, read by every page: replaced whole
-                staged = target.with_name(f".{target.name}.new")
-                staged.write_bytes(data)
-                staged.replace(target)
-        if folder.is_dir():
-            folder.rename(old)
-        fresh.rename(folder)
-        if old.is_dir():
-            shutil.rmtree(old)
-        self.written += 1
 
 
 def index_files(found: list[Record], language: str) -> dict[str, bytes]:

@@ -38,10 +38,10 @@ from .pages import PAGES, orphan_translations
 from .problems import CODES, Level, Problem
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+"""Only for a friendlier message: raw HTML never reaches a page (markup.py shows it as text)."""
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters (tab and line breaks aside): written as YAML escapes such as "\\x1e", they are invisible to
 an editor and not allowed in an HTML page."""
-"""Only for a friendlier message: raw HTML never reaches a page (markup.py shows it as text)."""
 TEMPLATE = re.compile(r"\{[{%]")
 
 _TYPE_NAMES = {

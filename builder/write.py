@@ -138,7 +138,7 @@ def _stamp(folder: str, names: list[str]) -> list[str]:
     return [STAMP] if STAMP in names else []
 
 
-def remove_entry(entry: Path) -> None:
+def _remove_entry(entry: Path) -> None:
     """Remove one file or folder from a folder the builder made."""
     if entry.is_dir() and not entry.is_symlink():
         shutil.rmtree(entry)
@@ -146,12 +146,16 @@ def remove_entry(entry: Path) -> None:
         entry.unlink()
 
 
+def clear(folder: Path) -> None:
+    """Remove everything but the stamp from a folder the builder made."""
+    for entry in folder.iterdir():
+        if entry.name != STAMP:
+            _remove_entry(entry)
+
+
 def remove_tree(folder: Path) -> None:
     """Remove a folder the builder made, its stamp last, so that an interrupted removal can be finished later."""
-    for entry in folder.iterdir():
-        if entry.name == STAMP:
-            continue
-        remove_entry(entry)
+    clear(folder)
     (folder / STAMP).unlink(missing_ok=True)
     folder.rmdir()
 
