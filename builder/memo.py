@@ -26,6 +26,7 @@ from .model import CITE
 if TYPE_CHECKING:
     from .model import Fact, Site, Topic
     from .render import Freshness, Index
+    from .stash import Spans
 
 LIBRARIES = ("jinja2", "markupsafe", "babel", "matplotlib")
 """Libraries whose output is in a kept page beyond those builder_version names (templates, dates, share images)."""
@@ -113,6 +114,7 @@ class Kept:
 
     digest: str
     packed: bytes
+    spans: Spans
     image: bytes | None
 
     @property
@@ -150,9 +152,9 @@ class PageMemo:
         self.reused += 1
         return kept
 
-    def keep(self, language: str, src: str, digest: str, markdown: str, image: bytes | None) -> None:
-        """Keep a page just rendered."""
-        self._now[(language, src)] = Kept(digest, zlib.compress(markdown.encode(), 1), image)
+    def keep(self, language: str, src: str, digest: str, markdown: str, spans: Spans, image: bytes | None) -> None:
+        """Keep a page just rendered (`spans`: its marked raw HTML blocks, builder/stash.py)."""
+        self._now[(language, src)] = Kept(digest, zlib.compress(markdown.encode(), 1), spans, image)
         self.changed = True
 
     def finish(self) -> None:

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import zlib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import urljoin
 
 from markupsafe import Markup
@@ -52,6 +52,7 @@ from .editions import edition
 from .incremental import Incremental, Manifest
 from .pages import own_files
 from .render import Rendered
+from .stash import StashExtension, shift, skeleton
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -122,6 +123,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """In an edition: the own pages it shows as written, in the site's language, for want of a translation."""
         self._notice = ""
         self._original_language = ""
+        self.stash = StashExtension()
+        """Hands each generated page's marked raw HTML blocks to Python-Markdown whole (builder/stash.py)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -199,6 +202,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
+        extensions = cast("list[Any]", config.markdown_extensions)  # Python-Markdown takes instances too
+        if self.stash not in extensions:
+            extensions.append(self.stash)
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if JS not in [str(script) for script in config.extra_javascript]:
@@ -260,6 +266,23 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.incremental is not None:
             self.incremental.before_writing(config, files)
         return env
+
+    @event_priority(-100)  # after every other plugin's changes to the page's Markdown
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A generated page as it was rendered: its marked raw HTML blocks go to Python-Markdown whole.
+
+        MkDocs has taken the front matter off: the marks are shifted by its length. A page another plugin
+        changed is converted as it is, all of it (the marks no longer fit it)."""
+        self.stash.blocks = ()
+        rendered = self._rendered
+        src = page.file.src_uri
+        spans = rendered.spans.get(src) if rendered is not None else None
+        whole = rendered.pages.get(src, "") if rendered is not None else ""
+        front = len(whole) - len(markdown)
+        if not spans or not whole.endswith(markdown) or spans[0][0] < front:
+            return markdown
+        text, self.stash.blocks = skeleton(markdown, shift(spans, -front))
+        return text
 
     @event_priority(-100)  # after every other plugin's changes to the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -327,7 +350,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         cache = self.page_cache
 
         def render(config: MkDocsConfig, files: Files) -> None:
-            key = (page.markdown, signature)
+            key = (page.markdown, tuple(self.stash.blocks), signature)
             cached = cache.get(page.file.src_uri)
             if cached is not None and cached[0] == key:
                 for name, value in cached[1].items():

@@ -48,6 +48,7 @@ from .model import (
 from .ogimage import ImageCache
 from .opendata import FOLDER, dataset_csv, downloads, listing, question_path
 from .reading import minutes as reading_time
+from .stash import Blocks, Spans, shift
 
 TEMPLATES = Path(__file__).parent / "templates"
 IMAGES = "og"
@@ -586,7 +587,15 @@ def _environment() -> Environment:
     env.filters["shorten"] = shorten
     env.filters["preformatted"] = preformatted
     env.filters["initial"] = initial
+    env.filters["stash"] = _stash
     return env
+
+
+@pass_context
+def _stash(context: Context, html: str) -> Markup:
+    """`{% filter stash %}`: a raw HTML block of the page, marked (builder/stash.py)."""
+    blocks: Blocks = context["blocks"]
+    return blocks.add(html)
 
 
 @pass_context
@@ -698,6 +707,8 @@ class Rendered:
     site_description: str = ""
     images: dict[str, bytes] = field(default_factory=dict)
     """File path under the docs folder -> PNG: each page's share image (og:image)."""
+    spans: dict[str, Spans] = field(default_factory=dict)
+    """Page path -> where the raw HTML blocks its templates marked lie in its Markdown (builder/stash.py)."""
 
 
 CORRECTION_PREFIX = "Correction:"
@@ -828,6 +839,7 @@ def render(
         "lifted": messages.gettext("lifted"),
     }
     pages: dict[str, str] = {}
+    spans: dict[str, Spans] = {}
     shares: dict[str, bytes] = {}
     images = images if images is not None else ImageCache()
     fresh = Freshness(today or dt.date.today(), history, content)
@@ -857,8 +869,10 @@ def render(
         """Render one page; `structured`: its schema.org items, written as JSON-LD at the end of the page;
         `reading`: the page says how long it takes to read."""
 
-        def body_of(reading_minutes: int | None) -> str:
-            return env.get_template(template).render(
+        def body_of(reading_minutes: int | None) -> tuple[str, Spans]:
+            blocks = Blocks()
+            drawn = env.get_template(template).render(
+                blocks=blocks,
                 site=site,
                 content=content,
                 index=index,
@@ -896,19 +910,18 @@ def render(
                 reading_minutes=reading_minutes,
                 **context,
             )
+            return blocks.expand(drawn)
 
-        body = body_of(None)
+        body, marked = body_of(None)
         if reading:
             # Drawn again with the reading time of the first drawing's text (the time itself adds no words).
-            body = body_of(reading_time(body))
+            body, marked = body_of(reading_time(body))
         image = share_path(src)
         if image:
             shares[image] = images.image(title or (site.story.headline if site.story else site.title), site.title)
-        pages[src] = (
-            front_matter(title=title, description=shorten(description), image=image)
-            + body
-            + jsonld.script(list(structured))
-        )
+        front = front_matter(title=title, description=shorten(description), image=image)
+        pages[src] = front + body + jsonld.script(list(structured))
+        spans[src] = shift(marked, len(front))
 
     topics = {t.id: t for t in site.topics}
     by_topic: dict[str, list[Fact]] = defaultdict(list)
@@ -1025,7 +1038,7 @@ def render(
                 digest = inputs.topic_page(own, topic, facts, shown_also)
                 kept = memo.get(language.tag, src, digest)
                 if kept is not None:  # the digest holds site.url: the image is there when the page has one
-                    pages[src] = kept.markdown
+                    pages[src], spans[src] = kept.markdown, kept.spans
                     image = share_path(src)
                     if image and kept.image is not None:
                         shares[image] = kept.image
@@ -1046,7 +1059,7 @@ def render(
             )
             if digest is not None and memo is not None:
                 image = share_path(src)
-                memo.keep(language.tag, src, digest, pages[src], shares[image] if image else None)
+                memo.keep(language.tag, src, digest, pages[src], spans[src], shares[image] if image else None)
     if content.events:
         split_list(
             "timeline.md",
@@ -1242,6 +1255,7 @@ def render(
         site_name=site.title,
         site_description=site.description,
         images=shares,
+        spans=spans,
     )
 
 
