@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel
 
 from .model import (
@@ -319,6 +320,9 @@ def tables(content: Content) -> list[Table]:
 
 def _plain(value: Any) -> Any:
     """A value in JSON form: dates as ISO text, enums as their value, whole numbers without a decimal point."""
+    kind = type(value)
+    if kind is str or value is None:  # most cells: nothing to change
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
@@ -331,10 +335,12 @@ def _plain(value: Any) -> Any:
 
 
 def _cell(value: Any) -> str:
-    """A value as a CSV cell: nothing for none, several values joined, numbers in machine form."""
-    value = _plain(value)
+    """A value in JSON form (`_plain`) as a CSV cell: nothing for none, several values joined, numbers in
+    machine form."""
     if value is None:
         return ""
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_START) else value
     text = JOINED.join(str(v) for v in value) if isinstance(value, list) else str(value)
     if isinstance(value, (str, list)) and text.startswith(FORMULA_START):
         return "'" + text
@@ -345,7 +351,7 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
+    writer.writerows([[_cell(_plain(v)) for v in row] for row in rows])
     return buffer.getvalue()
 
 
@@ -354,12 +360,36 @@ def to_json(data: Any, sort_keys: bool = True) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
 
 
+EXACT = frozenset({str, int, bool, type(None)})
+"""The types of value pydantic_core writes as JSON exactly as the json module does (to_json's options).
+Floats are not among them: pydantic_core writes 1e-7 where the json module writes 1e-07."""
+
+
+def _exact(value: Any) -> bool:
+    kind = type(value)
+    return kind in EXACT or (kind is list and all(type(v) in EXACT for v in value))
+
+
+def records_json(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Rows of plain values (`_plain`) as a JSON array of objects, keys in the order of `names`: the text of
+    to_json(records, sort_keys=False), written by pydantic_core's encoder (the json module's indenting one is
+    pure Python) when every value is of a type both write alike."""
+    records = [dict(zip(names, row, strict=True)) for row in rows]
+    if all(_exact(value) for row in rows for value in row):
+        return pydantic_core.to_json(records, indent=2).decode() + "\n"
+    return to_json(records, sort_keys=False)
+
+
 def table_files(table: Table) -> tuple[str, str]:
     """The table as CSV and as JSON (an array of objects, one per row)."""
-    rows = [[field.get(item) for field in table.fields] for item in table.rows]
-    text = to_csv([f.name for f in table.fields], rows)
-    records = [{f.name: _plain(v) for f, v in zip(table.fields, row, strict=True)} for row in rows]
-    return text, to_json(records, sort_keys=False)
+    gets = [field.get for field in table.fields]
+    rows = [[_plain(get(item)) for get in gets] for item in table.rows]
+    names = [field.name for field in table.fields]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(names)
+    writer.writerows([[_cell(value) for value in row] for row in rows])
+    return buffer.getvalue(), records_json(names, rows)
 
 
 def dataset_csv(dataset: Dataset) -> str:

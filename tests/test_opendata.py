@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.build import Prepared, prepare
 from builder.generate import generate
 from builder.jsonld import script
 from builder.model import Content, DataLicence
-from builder.opendata import DICTIONARY, FOLDER, dataset_csv, downloads
+from builder.opendata import DICTIONARY, FOLDER, dataset_csv, downloads, records_json, to_json
 from builder.render import render
 from tests.conftest import FIXTURE, ROOT
 from tests.test_build import run, tree_digest
@@ -419,3 +421,24 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula(fixture_content: Content) 
         "a text cell that would begin with = + - @ or a tab is written with a leading apostrophe"
         in (package["description"])
     )
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(st.characters(codec="utf-8")),  # every character a model's text may hold (no lone surrogates)
+)
+RECORDS = st.lists(
+    st.lists(st.one_of(SCALARS, st.lists(SCALARS, max_size=3)), min_size=3, max_size=3), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(RECORDS)
+def test_records_are_written_as_the_json_module_writes_them(rows: list[list[Any]]) -> None:
+    """records_json writes with pydantic_core where that gives the same text, else with the json module:
+    either way the text is to_json's, to the byte (floats such as 1e-07 are where the two writers differ)."""
+    names = ["id", "title", "topics"]
+    assert records_json(names, rows) == to_json([dict(zip(names, row, strict=True)) for row in rows], sort_keys=False)
