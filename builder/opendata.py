@@ -26,6 +26,7 @@ from typing import Any
 import pydantic_core
 from pydantic import BaseModel
 
+from .cache import Generations
 from .model import (
     N_,
     STATUS_TEXT,
@@ -67,16 +68,28 @@ class Field:
     get: Callable[[Any], Any]
 
 
+def _itself(item: Any) -> list[Any]:
+    return [item]
+
+
 @dataclass(frozen=True)
 class Table:
+    """A table: its rows are those of its items (`owners`, in order), each item's made by `rows_of`."""
+
     name: str
     title: str
     description: str
     fields: tuple[Field, ...]
-    rows: list[Any]
+    owners: list[Any]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     """(field, other table, its field)."""
+    rows_of: Callable[[Any], list[Any]] = _itself
+    """An item's rows: the item itself, or (for citations, figures and dataset values) the rows it holds."""
+
+    @property
+    def rows(self) -> list[Any]:
+        return [row for owner in self.owners for row in self.rows_of(owner)]
 
 
 def described(model: type[BaseModel], name: str, type_: str, column: str | None = None, **how: Any) -> Field:
@@ -123,16 +136,21 @@ def tables(content: Content) -> list[Table]:
     """Every table of the downloads, in a fixed order, rows sorted by id."""
     site = content.site
     facts = sorted(content.facts, key=lambda f: f.id)
-    cited = [(fact, n, c) for fact in facts for n, c in enumerate(fact.citations, 1)]
-    figures = [(fact, n, f) for fact in facts for n, f in enumerate(fact.figures, 1)]
     datasets = sorted(content.datasets, key=lambda d: d.id)
-    values = [
-        (dataset, row, column)
-        for dataset in datasets
-        for row in dataset.rows
-        for column in dataset.columns
-        if row.values.get(column.id) is not None
-    ]
+
+    def cited(fact: Fact) -> list[Any]:
+        return [(fact, n, c) for n, c in enumerate(fact.citations, 1)]
+
+    def figures(fact: Fact) -> list[Any]:
+        return [(fact, n, f) for n, f in enumerate(fact.figures, 1)]
+
+    def values(dataset: Dataset) -> list[Any]:
+        return [
+            (dataset, row, column)
+            for row in dataset.rows
+            for column in dataset.columns
+            if row.values.get(column.id) is not None
+        ]
 
     def of_item(field: Field) -> Field:
         """A field of the item in the third place of a (fact, position, item) row."""
@@ -184,9 +202,10 @@ def tables(content: Content) -> list[Table]:
                 Field("position", "integer", POSITION.format("citations"), lambda r: r[1]),
                 *(of_item(field) for field in _citation_fields(Citation)),
             ),
-            cited,
+            facts,
             ("fact", "position"),
             (("fact", "facts", "id"), ("source", "sources", "id")),
+            cited,
         ),
         Table(
             "figures",
@@ -200,9 +219,10 @@ def tables(content: Content) -> list[Table]:
                 of_item(described(Figure, "year", "integer")),
                 *(of_item(field) for field in _citation_fields(Figure)),
             ),
-            figures,
+            facts,
             ("fact", "position"),
             (("fact", "facts", "id"), ("source", "sources", "id")),
+            figures,
         ),
         Table(
             "sources",
@@ -311,9 +331,10 @@ def tables(content: Content) -> list[Table]:
                 Field("value", "number", "The number.", lambda v: v[1].values[v[2].id]),
                 described(Row, "note", "string", get=lambda v: v[1].note),
             ),
-            values,
+            datasets,
             ("dataset", "row", "column"),
             (("dataset", "datasets", "id"),),
+            values,
         ),
     ]
 
@@ -380,16 +401,70 @@ def records_json(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return to_json(records, sort_keys=False)
 
 
-def table_files(table: Table) -> tuple[str, str]:
-    """The table as CSV and as JSON (an array of objects, one per row)."""
+@dataclass(frozen=True)
+class Part:
+    """One item's rows of a table, written: its CSV lines, its JSON objects as they stand in the table's array
+    (without the brackets), and how many rows."""
+
+    csv: str
+    json: str
+    rows: int
+
+
+DownloadParts = Generations[tuple[str, bytes], Part]
+"""Each item's part of each table, by (table, digest of the item and the site's address): held by the Preparer
+and stored in the builder's cache, so that an edit writes again only the parts of the items it changed."""
+
+
+def _part(table: Table, owner: Any) -> Part:
     gets = [field.get for field in table.fields]
-    rows = [[_plain(get(item)) for get in gets] for item in table.rows]
-    names = [field.name for field in table.fields]
+    rows = [[_plain(get(row)) for get in gets] for row in table.rows_of(owner)]
+    if not rows:
+        return Part("", "", 0)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(names)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
-    return buffer.getvalue(), records_json(names, rows)
+    csv.writer(buffer).writerows([[_cell(value) for value in row] for row in rows])
+    text = records_json([field.name for field in table.fields], rows)
+    return Part(buffer.getvalue(), text[2:-3], len(rows))  # "[\n" and "\n]\n" are the table's
+
+
+def digests(site: Site) -> Callable[[Any], bytes]:
+    """A digest of an item as JSON and of the site's address (all a row reads besides the item; the builder's own
+    code is in the store's stamp), worked out once per item."""
+    known: dict[int, bytes] = {}
+    address = f"{site.url}\0".encode()
+
+    def digest(item: Any) -> bytes:
+        found = known.get(id(item))
+        if found is None:
+            dump = f"{type(item).__name__}\0{item.model_dump_json()}".encode()
+            found = known[id(item)] = hashlib.sha256(address + dump).digest()
+        return found
+
+    return digest
+
+
+def table_files(
+    table: Table, parts: DownloadParts | None = None, digest: Callable[[Any], bytes] | None = None
+) -> tuple[str, str, int]:
+    """The table as CSV and as JSON (an array of objects, one per row), and its number of rows.
+
+    With `parts` and `digest` (`digests`), an item's part is written only when none was kept for its digest."""
+    written: list[Part] = []
+    for owner in table.owners:
+        if parts is None or digest is None:
+            written.append(_part(table, owner))
+            continue
+        key = (table.name, digest(owner))
+        part = parts.get(key)
+        if part is None:
+            part = _part(table, owner)
+            parts.keep(key, part)
+        written.append(part)
+    header = io.StringIO()
+    csv.writer(header).writerow([field.name for field in table.fields])
+    text = header.getvalue() + "".join(part.csv for part in written)
+    records = ",\n".join(part.json for part in written if part.rows)
+    return text, f"[\n{records}\n]\n", sum(part.rows for part in written)
 
 
 def dataset_csv(dataset: Dataset) -> str:
@@ -428,17 +503,19 @@ def _package_name(site: Site) -> str:
     return name or "explainer-data"
 
 
-def downloads(content: Content) -> dict[str, str]:
+def downloads(content: Content, parts: DownloadParts | None = None) -> dict[str, str]:
     """Every download file and the data dictionary, keyed by path under the docs folder.
 
-    A table without rows (questions, events, figures or datasets an explainer does not have) is left out."""
+    A table without rows (questions, events, figures or datasets an explainer does not have) is left out.
+    `parts`: the items' parts of the tables written before (`table_files`)."""
     site = content.site
     files: dict[str, str] = {}
     resources: list[dict[str, Any]] = []
+    digest = digests(site)
     for table in tables(content):
-        if not table.rows:
+        as_csv, as_json, rows = table_files(table, parts, digest)
+        if not rows:
             continue  # a content type the explainer does not have: no file, no entry in the dictionary
-        as_csv, as_json = table_files(table)
         for suffix, text, media, listed in (
             ("csv", as_csv, "text/csv", "string"),
             ("json", as_json, "application/json", "array"),
