@@ -37,6 +37,7 @@ from .load import ParseCache
 from .markup import Prose
 from .memo import PageMemo
 from .ogimage import ImageCache
+from .opendata import DownloadParts
 from .problems import Problem, format_problems, has_errors
 from .render import Rendered, render
 from .settings import DEFAULT_PORT
@@ -118,12 +119,14 @@ def prepare(
     url: str | None = None,
     images: ImageCache | None = None,
     memo: PageMemo | None = None,
+    download_parts: DownloadParts | None = None,
 ) -> Prepared:
     """Read and validate everything; render only when nothing is wrong.
 
     `today` is the build date (default: today); with `history`, facts and answers are dated from the
     content's git history (builder/history.py), read only once the content is valid. `memo`: pages kept from
-    the last preparation (builder/memo.py).
+    the last preparation (builder/memo.py); `download_parts`: the items' parts of the downloads kept from it
+    (builder/opendata.py).
     """
     prose = prose or Prose()
     checked = check(content_dir, cache=parsed, prose=prose)
@@ -137,7 +140,9 @@ def prepare(
     site = content.site
     switch = language_switch(site.language, site.editions)
     messages = Messages.of(site.language, content_dir)
-    rendered = render(content, charts, past, today, prose, messages, images=images, memo=memo)
+    rendered = render(
+        content, charts, past, today, prose, messages, images=images, memo=memo, download_parts=download_parts
+    )
     rendered.alternates = switch[site.language]
     editions: dict[str, Rendered] = {}
     for language in site.editions:
@@ -151,6 +156,7 @@ def prepare(
             Messages.of(language, content_dir),
             images=images,
             memo=memo,
+            download_parts=download_parts,
             original=site.language,
             untranslated=frozenset(shown.untranslated),
         )
@@ -219,6 +225,9 @@ class Preparer:
         self.memo = PageMemo()
         """Generated pages whose inputs are known, kept from the last preparation (a page whose inputs did not
         change is not rendered again)."""
+        self.download_parts = DownloadParts()
+        """Each item's part of the downloads, kept from the last preparation (an item that did not change is not
+        written again)."""
         self.last: Prepared | None = None
         self._key: tuple[Path, bytes, dt.date, str | None, str | None] | None = None
 
@@ -234,13 +243,26 @@ class Preparer:
             self.parsed.recall(self.store.read("parsed") or {})
             self.prose.recall(self.store.read("prose") or {})
             self.memo.recall(self.store.read("pages") or {})
+            self.download_parts.recall(self.store.read("downloads") or {})
         self.memo.begin()
+        self.download_parts.begin()
         self.last = prepare(
-            content_dir, self.parsed, self.charts, day, self.histories, history, self.prose, url, self.images, self.memo
+            content_dir,
+            self.parsed,
+            self.charts,
+            day,
+            self.histories,
+            history,
+            self.prose,
+            url,
+            self.images,
+            self.memo,
+            self.download_parts,
         )
         self._key = key
         if self.last.rendered is not None:  # a build that stops writes nothing, and keeps the pages it had
             self.memo.finish()
+            self.download_parts.finish()
             self.save()
         return self.last
 
@@ -254,6 +276,8 @@ class Preparer:
                 self.store.write("prose", self.prose.remembered())
             if self.memo.changed:
                 self.store.write("pages", self.memo.remembered())
+            if self.download_parts.changed:
+                self.store.write("downloads", self.download_parts.remembered())
 
 
 def site_nav(nav: list[Any], about_label: str, files: dict[str, Path]) -> list[Any]:

@@ -16,9 +16,10 @@ import os
 import pickle
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 FOLDER = Path(".cache") / "explainer"
 """Where the cache lives, relative to the folder that holds the site folder."""
@@ -77,3 +78,60 @@ class Store:
                 raise
         except OSError:
             return
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass
+class Generations(Generic[K, V]):
+    """Values one preparation made or used, by a key that says what each was made from, kept for the next.
+
+    Held by the Preparer across rebuilds and stored in the store between runs. Each preparation starts a
+    generation (`begin`): the values it makes (`keep`) or uses again (`get`) are kept for the next; those the
+    last one kept and this one did not use are dropped when it completes (`finish`), so the store holds one
+    preparation's values and does not grow."""
+
+    _last: dict[K, V] = field(default_factory=dict)
+    _now: dict[K, V] = field(default_factory=dict)
+    changed: bool = False
+    """Whether the values kept differ from those last exported (`remembered`)."""
+    reused: int = 0
+    """How many values the current preparation used again."""
+
+    def begin(self) -> None:
+        """A new preparation: what the last one kept (or this one, if it stopped on errors) may be used."""
+        self._last = {**self._last, **self._now}
+        self._now = {}
+        self.reused = 0
+
+    def get(self, key: K) -> V | None:
+        """The value kept under this key (then kept for the next preparation too), or None."""
+        value = self._now.get(key)
+        if value is None:
+            value = self._last.get(key)
+            if value is None:
+                return None
+            self._now[key] = value
+        self.reused += 1
+        return value
+
+    def keep(self, key: K, value: V) -> None:
+        self._now[key] = value
+        self.changed = True
+
+    def finish(self) -> None:
+        """The preparation is complete: values the last one kept and this one did not use are dropped."""
+        if set(self._last) != set(self._now):
+            self.changed = True
+        self._last = {}
+
+    def remembered(self) -> dict[K, V]:
+        """The values kept, for the store."""
+        self.changed = False
+        return dict(self._now)
+
+    def recall(self, stored: dict[K, V]) -> None:
+        """Take the values an earlier run kept."""
+        self._last = dict(stored)

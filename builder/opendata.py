@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel
 
+from .cache import Generations
 from .model import (
     N_,
     STATUS_TEXT,
@@ -66,16 +68,28 @@ class Field:
     get: Callable[[Any], Any]
 
 
+def _itself(item: Any) -> list[Any]:
+    return [item]
+
+
 @dataclass(frozen=True)
 class Table:
+    """A table: its rows are those of its items (`owners`, in order), each item's made by `rows_of`."""
+
     name: str
     title: str
     description: str
     fields: tuple[Field, ...]
-    rows: list[Any]
+    owners: list[Any]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     """(field, other table, its field)."""
+    rows_of: Callable[[Any], list[Any]] = _itself
+    """An item's rows: the item itself, or (for citations, figures and dataset values) the rows it holds."""
+
+    @property
+    def rows(self) -> list[Any]:
+        return [row for owner in self.owners for row in self.rows_of(owner)]
 
 
 def described(model: type[BaseModel], name: str, type_: str, column: str | None = None, **how: Any) -> Field:
@@ -122,16 +136,21 @@ def tables(content: Content) -> list[Table]:
     """Every table of the downloads, in a fixed order, rows sorted by id."""
     site = content.site
     facts = sorted(content.facts, key=lambda f: f.id)
-    cited = [(fact, n, c) for fact in facts for n, c in enumerate(fact.citations, 1)]
-    figures = [(fact, n, f) for fact in facts for n, f in enumerate(fact.figures, 1)]
     datasets = sorted(content.datasets, key=lambda d: d.id)
-    values = [
-        (dataset, row, column)
-        for dataset in datasets
-        for row in dataset.rows
-        for column in dataset.columns
-        if row.values.get(column.id) is not None
-    ]
+
+    def cited(fact: Fact) -> list[Any]:
+        return [(fact, n, c) for n, c in enumerate(fact.citations, 1)]
+
+    def figures(fact: Fact) -> list[Any]:
+        return [(fact, n, f) for n, f in enumerate(fact.figures, 1)]
+
+    def values(dataset: Dataset) -> list[Any]:
+        return [
+            (dataset, row, column)
+            for row in dataset.rows
+            for column in dataset.columns
+            if row.values.get(column.id) is not None
+        ]
 
     def of_item(field: Field) -> Field:
         """A field of the item in the third place of a (fact, position, item) row."""
@@ -183,9 +202,10 @@ def tables(content: Content) -> list[Table]:
                 Field("position", "integer", POSITION.format("citations"), lambda r: r[1]),
                 *(of_item(field) for field in _citation_fields(Citation)),
             ),
-            cited,
+            facts,
             ("fact", "position"),
             (("fact", "facts", "id"), ("source", "sources", "id")),
+            cited,
         ),
         Table(
             "figures",
@@ -199,9 +219,10 @@ def tables(content: Content) -> list[Table]:
                 of_item(described(Figure, "year", "integer")),
                 *(of_item(field) for field in _citation_fields(Figure)),
             ),
-            figures,
+            facts,
             ("fact", "position"),
             (("fact", "facts", "id"), ("source", "sources", "id")),
+            figures,
         ),
         Table(
             "sources",
@@ -310,15 +331,19 @@ def tables(content: Content) -> list[Table]:
                 Field("value", "number", "The number.", lambda v: v[1].values[v[2].id]),
                 described(Row, "note", "string", get=lambda v: v[1].note),
             ),
-            values,
+            datasets,
             ("dataset", "row", "column"),
             (("dataset", "datasets", "id"),),
+            values,
         ),
     ]
 
 
 def _plain(value: Any) -> Any:
     """A value in JSON form: dates as ISO text, enums as their value, whole numbers without a decimal point."""
+    kind = type(value)
+    if kind is str or value is None:  # most cells: nothing to change
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
@@ -331,10 +356,12 @@ def _plain(value: Any) -> Any:
 
 
 def _cell(value: Any) -> str:
-    """A value as a CSV cell: nothing for none, several values joined, numbers in machine form."""
-    value = _plain(value)
+    """A value in JSON form (`_plain`) as a CSV cell: nothing for none, several values joined, numbers in
+    machine form."""
     if value is None:
         return ""
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_START) else value
     text = JOINED.join(str(v) for v in value) if isinstance(value, list) else str(value)
     if isinstance(value, (str, list)) and text.startswith(FORMULA_START):
         return "'" + text
@@ -345,7 +372,7 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
+    writer.writerows([[_cell(_plain(v)) for v in row] for row in rows])
     return buffer.getvalue()
 
 
@@ -354,12 +381,90 @@ def to_json(data: Any, sort_keys: bool = True) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
 
 
-def table_files(table: Table) -> tuple[str, str]:
-    """The table as CSV and as JSON (an array of objects, one per row)."""
-    rows = [[field.get(item) for field in table.fields] for item in table.rows]
-    text = to_csv([f.name for f in table.fields], rows)
-    records = [{f.name: _plain(v) for f, v in zip(table.fields, row, strict=True)} for row in rows]
-    return text, to_json(records, sort_keys=False)
+EXACT = frozenset({str, int, bool, type(None)})
+"""The types of value pydantic_core writes as JSON exactly as the json module does (to_json's options).
+Floats are not among them: pydantic_core writes 1e-7 where the json module writes 1e-07."""
+
+
+def _exact(value: Any) -> bool:
+    kind = type(value)
+    return kind in EXACT or (kind is list and all(type(v) in EXACT for v in value))
+
+
+def records_json(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Rows of plain values (`_plain`) as a JSON array of objects, keys in the order of `names`: the text of
+    to_json(records, sort_keys=False), written by pydantic_core's encoder (the json module's indenting one is
+    pure Python) when every value is of a type both write alike."""
+    records = [dict(zip(names, row, strict=True)) for row in rows]
+    if all(_exact(value) for row in rows for value in row):
+        return pydantic_core.to_json(records, indent=2).decode() + "\n"
+    return to_json(records, sort_keys=False)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One item's rows of a table, written: its CSV lines, its JSON objects as they stand in the table's array
+    (without the brackets), and how many rows."""
+
+    csv: str
+    json: str
+    rows: int
+
+
+DownloadParts = Generations[tuple[str, bytes], Part]
+"""Each item's part of each table, by (table, digest of the item and the site's address): held by the Preparer
+and stored in the builder's cache, so that an edit writes again only the parts of the items it changed."""
+
+
+def _part(table: Table, owner: Any) -> Part:
+    gets = [field.get for field in table.fields]
+    rows = [[_plain(get(row)) for get in gets] for row in table.rows_of(owner)]
+    if not rows:
+        return Part("", "", 0)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[_cell(value) for value in row] for row in rows])
+    text = records_json([field.name for field in table.fields], rows)
+    return Part(buffer.getvalue(), text[2:-3], len(rows))  # "[\n" and "\n]\n" are the table's
+
+
+def digests(site: Site) -> Callable[[Any], bytes]:
+    """A digest of an item as JSON and of the site's address (all a row reads besides the item; the builder's own
+    code is in the store's stamp), worked out once per item."""
+    known: dict[int, bytes] = {}
+    address = f"{site.url}\0".encode()
+
+    def digest(item: Any) -> bytes:
+        found = known.get(id(item))
+        if found is None:
+            dump = f"{type(item).__name__}\0{item.model_dump_json()}".encode()
+            found = known[id(item)] = hashlib.sha256(address + dump).digest()
+        return found
+
+    return digest
+
+
+def table_files(
+    table: Table, parts: DownloadParts | None = None, digest: Callable[[Any], bytes] | None = None
+) -> tuple[str, str, int]:
+    """The table as CSV and as JSON (an array of objects, one per row), and its number of rows.
+
+    With `parts` and `digest` (`digests`), an item's part is written only when none was kept for its digest."""
+    written: list[Part] = []
+    for owner in table.owners:
+        if parts is None or digest is None:
+            written.append(_part(table, owner))
+            continue
+        key = (table.name, digest(owner))
+        part = parts.get(key)
+        if part is None:
+            part = _part(table, owner)
+            parts.keep(key, part)
+        written.append(part)
+    header = io.StringIO()
+    csv.writer(header).writerow([field.name for field in table.fields])
+    text = header.getvalue() + "".join(part.csv for part in written)
+    records = ",\n".join(part.json for part in written if part.rows)
+    return text, f"[\n{records}\n]\n", sum(part.rows for part in written)
 
 
 def dataset_csv(dataset: Dataset) -> str:
@@ -398,17 +503,19 @@ def _package_name(site: Site) -> str:
     return name or "explainer-data"
 
 
-def downloads(content: Content) -> dict[str, str]:
+def downloads(content: Content, parts: DownloadParts | None = None) -> dict[str, str]:
     """Every download file and the data dictionary, keyed by path under the docs folder.
 
-    A table without rows (questions, events, figures or datasets an explainer does not have) is left out."""
+    A table without rows (questions, events, figures or datasets an explainer does not have) is left out.
+    `parts`: the items' parts of the tables written before (`table_files`)."""
     site = content.site
     files: dict[str, str] = {}
     resources: list[dict[str, Any]] = []
+    digest = digests(site)
     for table in tables(content):
-        if not table.rows:
+        as_csv, as_json, rows = table_files(table, parts, digest)
+        if not rows:
             continue  # a content type the explainer does not have: no file, no entry in the dictionary
-        as_csv, as_json = table_files(table)
         for suffix, text, media, listed in (
             ("csv", as_csv, "text/csv", "string"),
             ("json", as_json, "application/json", "array"),

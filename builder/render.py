@@ -46,7 +46,7 @@ from .model import (
     sources_cited_in,
 )
 from .ogimage import ImageCache
-from .opendata import FOLDER, dataset_csv, downloads, listing, question_path
+from .opendata import FOLDER, DownloadParts, dataset_csv, downloads, listing, question_path
 from .reading import minutes as reading_time
 from .stash import Blocks, Spans, shift
 
@@ -802,6 +802,7 @@ def render(
     untranslated: frozenset[str] = frozenset(),
     images: ImageCache | None = None,
     memo: PageMemo | None = None,
+    download_parts: DownloadParts | None = None,
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
 
@@ -812,7 +813,8 @@ def render(
     With a cache, a chart is drawn again only when its dataset changed. `history` (builder/history.py) dates
     facts and answers and lists the changes; `today` is the build date that review and end dates are
     compared with (default: the date today). `images` keeps the pages' share images drawn before; `memo`
-    (builder/memo.py) the pages rendered before whose inputs are known, given back when those did not change.
+    (builder/memo.py) the pages rendered before whose inputs are known, given back when those did not change;
+    `download_parts` each item's part of the downloads written before (builder/opendata.py).
     """
     env = _environment()
     prose = prose or Prose()
@@ -1088,7 +1090,7 @@ def render(
             ),
             "people",
         )
-    assets: dict[str, str] = downloads(content)
+    assets: dict[str, str] = downloads(content, download_parts)
     if content.datasets:
         charts = {d.id: f"{d.id}.svg" for d in content.datasets if d.chart == "bar"}
         for dataset in content.datasets:

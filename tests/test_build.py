@@ -181,6 +181,7 @@ def test_a_folder_without_mkdocs_yml_builds_with_the_builders_own_configuration(
     assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.lock", "content", "site"]
     assert sorted(p.name for p in (tmp_path / ".cache" / "explainer").iterdir()) == [
         "built-site.pickle",
+        "downloads.pickle",
         "pages.pickle",
         "parsed.pickle",
         "prose.pickle",

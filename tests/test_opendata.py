@@ -18,12 +18,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from builder.build import Prepared, prepare
+from builder.build import Prepared, Preparer, prepare
+from builder.cache import Store
 from builder.generate import generate
 from builder.jsonld import script
 from builder.model import Content, DataLicence
-from builder.opendata import DICTIONARY, FOLDER, dataset_csv, downloads
+from builder.opendata import (
+    DICTIONARY,
+    FOLDER,
+    DownloadParts,
+    dataset_csv,
+    downloads,
+    records_json,
+    tables,
+    to_json,
+)
 from builder.render import render
 from tests.conftest import FIXTURE, ROOT
 from tests.test_build import run, tree_digest
@@ -419,3 +431,94 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula(fixture_content: Content) 
         "a text cell that would begin with = + - @ or a tab is written with a leading apostrophe"
         in (package["description"])
     )
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(st.characters(codec="utf-8")),  # every character a model's text may hold (no lone surrogates)
+)
+RECORDS = st.lists(
+    st.lists(st.one_of(SCALARS, st.lists(SCALARS, max_size=3)), min_size=3, max_size=3), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(RECORDS)
+def test_records_are_written_as_the_json_module_writes_them(rows: list[list[Any]]) -> None:
+    """records_json writes with pydantic_core where that gives the same text, else with the json module:
+    either way the text is to_json's, to the byte (floats such as 1e-07 are where the two writers differ)."""
+    names = ["id", "title", "topics"]
+    assert records_json(names, rows) == to_json([dict(zip(names, row, strict=True)) for row in rows], sort_keys=False)
+
+
+def parts_of(content: Content) -> int:
+    """How many parts the downloads have: one per item of each table (a fact has one in facts, citations and
+    figures, a dataset in datasets and dataset_values)."""
+    return sum(len(table.owners) for table in tables(content))
+
+
+def edited(content: Content, kind: str, index: int, **update: Any) -> Content:
+    items = list(getattr(content, kind))
+    items[index] = items[index].model_copy(update=update)
+    return content.model_copy(update={kind: items})
+
+
+def test_downloads_from_kept_parts_equal_downloads_written_anew(fixture_content: Content) -> None:
+    """After each edit, the downloads written with the parts kept from the content before are those written from
+    nothing, and only the edited item's parts are written again."""
+    content = fixture_content
+    fact, dataset = content.facts[0], content.datasets[0]
+    row = dataset.rows[0]
+    column = next(c.id for c in dataset.columns if row.values.get(c.id) is not None)
+    small = row.model_copy(update={"values": {**row.values, column: 0.00001}})  # the json module writes 1e-05
+    site = content.site
+    edits: list[tuple[str, Content, int]] = [
+        ("nothing", content, 0),
+        ("a fact's statement", edited(content, "facts", 0, statement="Edited. " + fact.statement), 3),
+        (
+            "a fact's quotation",
+            edited(
+                content, "facts", 0, citations=[c.model_copy(update={"quote": "Other words."}) for c in fact.citations]
+            ),
+            3,
+        ),
+        ("a fact's figures", edited(content, "facts", 2, figures=[]), 3),
+        ("a source's title", edited(content, "sources", 0, title="Another title"), 1),
+        ("a question's answer", edited(content, "questions", 0, short_answer="No."), 1),
+        ("an event's title", edited(content, "events", 0, title="Another event"), 1),
+        ("a dataset's number", edited(content, "datasets", 0, rows=[small, *dataset.rows[1:]]), 2),
+        (
+            "the site's address",
+            content.model_copy(update={"site": site.model_copy(update={"url": "https://x.org/"})}),
+            -1,
+        ),
+    ]
+    for what, changed, written in edits:
+        parts = DownloadParts()
+        parts.begin()
+        assert downloads(content, parts) == downloads(content), what
+        parts.finish()
+        parts.begin()
+        assert downloads(changed, parts) == downloads(changed), what
+        every = parts_of(changed)
+        assert parts.reused == (every - written if written >= 0 else 0), what
+    assert "1e-05" in downloads(edits[-2][1], DownloadParts())[f"{FOLDER}/dataset_values.json"]
+
+
+def test_a_new_build_writes_only_the_edited_facts_parts_of_the_downloads(tmp_path: Path) -> None:
+    """The parts are stored in the builder's cache: a new process writes again only those of the fact edited."""
+    content = shutil.copytree(FIXTURE, tmp_path / "content")
+    store = Store(tmp_path / "cache")
+    first = Preparer(store).prepare(content, history=False)
+    facts = content / "facts" / "basics.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("output at 100 t", "output at 120 t"), "utf-8")
+    preparer = Preparer(store)
+    warm = preparer.prepare(content, history=False)
+    cold = prepare(content, history=False)
+    assert warm.rendered is not None and cold.rendered is not None and first.rendered is not None
+    assert warm.rendered.assets == cold.rendered.assets != first.rendered.assets
+    assert cold.checked.content is not None
+    assert preparer.download_parts.reused == parts_of(cold.checked.content) - 3

@@ -132,7 +132,8 @@ def test_a_second_run_reuses_the_cache_and_gives_the_same_pages(tmp_path: Path) 
     shutil.copytree(FIXTURE, content)
     store = Store(tmp_path / ".cache" / "explainer")
     first = Preparer(store).prepare(content, TODAY, history=False)
-    assert sorted(p.name for p in store.folder.iterdir()) == ["pages.pickle", "parsed.pickle", "prose.pickle"]
+    stored = ["downloads.pickle", "pages.pickle", "parsed.pickle", "prose.pickle"]
+    assert sorted(p.name for p in store.folder.iterdir()) == stored
     parsed = store.read("parsed")
     assert parsed is not None and len(parsed) == len(list(content.rglob("*.yaml")))
     again = Preparer(store)
@@ -141,6 +142,7 @@ def test_a_second_run_reuses_the_cache_and_gives_the_same_pages(tmp_path: Path) 
     assert second.rendered.pages == first.rendered.pages
     assert not again.parsed.changed and not again.prose.changed  # everything came from the cache
     assert not again.memo.changed and again.memo.reused == 2  # both topic pages
+    assert second.rendered.assets == first.rendered.assets and not again.download_parts.changed
 
 
 def test_an_edited_file_is_read_again_and_its_problem_located(tmp_path: Path) -> None:
