@@ -325,7 +325,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.config.edition:  # the edition's own index, of its text, in its language
             content = edition(content, self.config.edition).content
         found = search.records(content, rendered.pages, self._own, self.preparer.prose)
-        write(found, content.site.language, Path(config.site_dir))
+        try:
+            write(found, content.site.language, Path(config.site_dir))
+        except search.SearchIndexFailed as exc:  # Pagefind is not installed
+            raise PluginError(str(exc)) from exc
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         """In the live preview, convert a page's Markdown again only when it (or the set of files) changed."""

@@ -256,9 +256,9 @@ def _own_page(source: str, converter: markdown.Markdown, fallback: str) -> tuple
 
 
 class Indexer:
-    """Writes the search index into a site, in two steps: start() sets Pagefind indexing the records in a
-    background thread, while the caller goes on (MkDocs renders the pages); finish() waits for it and swaps the
-    index in. With `keep` (the live preview), it keeps the last index's files: a rebuild whose records did not
+    """Writes the search index into a site, in two steps: start() sets Pagefind (a process of its own) indexing
+    the records while the caller goes on (MkDocs renders the pages); finish() waits for it and swaps the index
+    in. With `keep` (the live preview), it keeps the last index's files: a rebuild whose records did not
     change (a template or a page's layout was edited) writes them instead of indexing again."""
 
     def __init__(self, keep: bool = False) -> None:
@@ -282,18 +282,15 @@ class Indexer:
         self.finish()
 
     def start(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
-        """Begin the index of these records in site_dir/.pagefind.new; returns at once."""
+        """Begin the index of these records in site_dir/.pagefind.new; returns once Pagefind has started."""
         self.cancel()
         key = (language, tuple(found))
-        for leftover in (site_dir / f".{FOLDER}.new", site_dir / f".{FOLDER}.old"):  # from a write interrupted
+        fresh = site_dir / f".{FOLDER}.new"
+        for leftover in (fresh, site_dir / f".{FOLDER}.old"):  # from a write that was interrupted
             if leftover.is_dir():
                 shutil.rmtree(leftover)
-        reuse = self.keep and key == self._key
-        self._pending = (
-            site_dir,
-            key,
-            None if reuse else Indexing(list(key[1]), language, site_dir / f".{FOLDER}.new"),
-        )
+        indexing = None if self.keep and key == self._key else Indexing(list(key[1]), language, fresh)
+        self._pending = (site_dir, key, indexing)
 
     def cancel(self) -> None:
         """Stop the index start() began (the build failed) and remove what it wrote."""
@@ -396,71 +393,53 @@ class IndexerThread:
 
 
 class Indexing:
-    """Pagefind indexing records into `out`, in a background thread: Pagefind is a separate, multi-threaded
-    process, so it runs on the other cores while the thread that started it goes on.
+    """Pagefind indexing records into `out`: a separate, multi-threaded process, which runs on the other cores
+    while the caller goes on (MkDocs renders the pages) until wait().
 
     The records are written as small HTML files into a temporary folder that Pagefind's indexer reads in one
-    run (its Python API answers one call per 0.1 s: a call per record would take minutes at 10,000 facts);
-    Pagefind writes its index into `out`, and the files the search does not need are removed from it.
-    """
+    run (its Python API answers one call per 0.1 s: a call per record would take minutes at 10,000 facts).
+    They are written here, not by a thread beside the rendering: a thread waits for Python's lock after each
+    file it writes while the other computes."""
 
     def __init__(self, found: list[Record], language: str, out: Path) -> None:
-        self.out = out
-        self._error: Exception | None = None
-        self._process: subprocess.Popen[str] | None = None
-        self._cancelled = False
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, args=(found, language), name="explainer-pagefind")
-        self._thread.start()
-
-    def wait(self) -> None:
-        """Block until the index is in `out`; raise what stopped it (then `out` is removed)."""
-        self._thread.join()
-        if self._error is not None:
-            if self.out.is_dir():
-                shutil.rmtree(self.out)
-            raise self._error
-
-    def cancel(self) -> None:
-        """Stop Pagefind, wait for the thread, remove `out`."""
-        with self._lock:
-            self._cancelled = True
-            if self._process is not None:
-                self._process.kill()
-        self._thread.join()
-        if self.out.is_dir():
-            shutil.rmtree(self.out)
-
-    def _run(self, found: list[Record], language: str) -> None:
-        try:
-            with tempfile.TemporaryDirectory(prefix="explainer-search-") as records:
-                for number, record in enumerate(found):
-                    Path(records, f"{number:06d}.html").write_text(record.document(language), "utf-8")
-                self._index(Path(records), language)
-            for entry in self.out.iterdir() if not self._cancelled else ():
-                if entry.is_dir() and entry.name not in KEEP_FOLDERS:
-                    shutil.rmtree(entry)
-                elif not entry.is_dir() and not KEEP.match(entry.name):
-                    entry.unlink()
-        except Exception as exc:  # raised by wait(), in the thread that asks for the index
-            self._error = exc
-
-    def _index(self, source: Path, language: str) -> None:
-        """Run Pagefind's indexer (the binary the `pagefind` package installs) over the record files."""
         from pagefind.service import get_executable
 
         binary = get_executable()
         if binary is None:
             raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
-        command = [str(binary), "--site", str(source), "--output-path", str(self.out)]
+        self.out = out
+        self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-")
+        work = Path(self._folder.name)
+        (work / "records").mkdir()
+        for number, record in enumerate(found):
+            (work / "records" / f"{number:06d}.html").write_text(record.document(language), "utf-8")
+        command = [str(binary), "--site", str(work / "records"), "--output-path", str(out)]
         command += ["--force-language", language.lower(), "--silent"]
-        with self._lock:
-            if self._cancelled:
-                return
-            self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        stdout, stderr = self._process.communicate()
-        if self._process.returncode != 0 and not self._cancelled:
-            raise SearchIndexFailed(f"Pagefind could not index the site: {(stderr or stdout).strip()}")
+        with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:  # files: never full
+            self._process = subprocess.Popen(command, stdout=stdout, stderr=stderr)
+
+    def wait(self) -> None:
+        """Block until the index is in `out`, less the files the search does not need; SearchIndexFailed (and
+        `out` removed) when Pagefind fails."""
+        if self._process.wait() != 0:
+            work = Path(self._folder.name)
+            said = (work / "stderr").read_text("utf-8", "replace") or (work / "stdout").read_text("utf-8", "replace")
+            self.cancel()
+            raise SearchIndexFailed(f"Pagefind could not index the site: {said.strip()}")
+        self._folder.cleanup()
+        for entry in self.out.iterdir():
+            if entry.is_dir() and entry.name not in KEEP_FOLDERS:
+                shutil.rmtree(entry)
+            elif not entry.is_dir() and not KEEP.match(entry.name):
+                entry.unlink()
+
+    def cancel(self) -> None:
+        """Stop Pagefind and remove what it wrote."""
+        self._process.kill()
+        self._process.wait()
+        self._folder.cleanup()
+        if self.out.is_dir():
+            shutil.rmtree(self.out)
 
 
 class SearchIndexFailed(Exception):
