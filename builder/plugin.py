@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import urljoin
@@ -129,6 +130,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
         self.dirty = dirty
+        self.indexer.keep = self.serving  # the preview writes the last index again when its records did not change
         self.later = search.IndexerThread(self.indexer, log) if self.serving else None
 
     def on_shutdown(self) -> None:
@@ -260,6 +262,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             added = (sorted(self._untranslated_own), self._notice, self._original_language)  # on_page_content's
             self.incremental.plan(config, files, nav, repr(added))
             self._nav = nav
+        if self.later is None:  # a build: Pagefind indexes while MkDocs renders the pages; on_post_build waits
+            self._search(config, self.indexer.start)
         return nav
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -321,9 +325,20 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             if self.serving and manifest is not None:
                 self.previous = manifest
                 log.info(f"Rendered {manifest.rendered} of {manifest.pages} pages again")
-        self._write_search(config)
+        if self.later is not None:  # the preview: after the reload
+            self._search(config, self.later.write)
+        elif self.indexer.pending:
+            try:
+                self.indexer.finish()
+            except search.SearchIndexFailed as exc:
+                raise PluginError(str(exc)) from exc
 
-    def _write_search(self, config: MkDocsConfig) -> None:
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop the search index being made (its Pagefind process) and remove what it wrote."""
+        self.indexer.cancel()
+
+    def _search(self, config: MkDocsConfig, write: Callable[[list[search.Record], str, Path], None]) -> None:
+        """Hand this build's search records to `write` (Indexer.start, or the preview's IndexerThread.write)."""
         prepared = self._prepared
         rendered = self._rendered
         if self.search_worker is None or prepared is None or rendered is None:
@@ -333,12 +348,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.config.edition:  # the edition's own index, of its text, in its language
             content = edition(content, self.config.edition).content
         found = search.records(content, rendered.pages, self._own, self.preparer.prose)
-        if self.later is not None:  # the preview: after the reload
-            self.later.write(found, content.site.language, Path(config.site_dir))
-            return
         try:
-            self.indexer.write(found, content.site.language, Path(config.site_dir))
-        except search.SearchIndexFailed as exc:
+            write(found, content.site.language, Path(config.site_dir))
+        except search.SearchIndexFailed as exc:  # Pagefind is not installed
             raise PluginError(str(exc)) from exc
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:

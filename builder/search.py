@@ -256,50 +256,84 @@ def _own_page(source: str, converter: markdown.Markdown, fallback: str) -> tuple
 
 
 class Indexer:
-    """Writes the search index into a site. It keeps the last index's files: a live-preview rebuild whose
-    records did not change (a template or a page's layout was edited) copies them instead of indexing again."""
+    """Writes the search index into a site, in two steps: start() sets Pagefind (a process of its own) indexing
+    the records while the caller goes on (MkDocs renders the pages); finish() waits for it and swaps the index
+    in. With `keep` (the live preview), it keeps the last index's files: a rebuild whose records did not
+    change (a template or a page's layout was edited) writes them instead of indexing again."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = False) -> None:
+        self.keep = keep
         self._key: tuple[str, tuple[Record, ...]] | None = None
         self._files: dict[str, bytes] = {}
+        """With `keep`: the last index's files, by their path in FOLDER."""
+        self._pending: tuple[Path, tuple[str, tuple[Record, ...]], Indexing | None] | None = None
+        """What start() began: the site folder, the records and Pagefind's run (None: the kept files again)."""
         self.runs = 0
         """How many times Pagefind indexed records (a rebuild with the same records reuses the last index)."""
 
-    def files(self, found: Iterable[Record], language: str) -> dict[str, bytes]:
-        """The index's files for these records: the last ones again when the records did not change."""
-        key = (language, tuple(found))
-        if key != self._key:
-            self._files = index_files(list(key[1]), language)
-            self._key = key
-            self.runs += 1
-        return self._files
+    @property
+    def pending(self) -> bool:
+        """Whether start() began an index that finish() or cancel() has not ended."""
+        return self._pending is not None
 
     def write(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
-        """The index, the spelling-variant table and Material's stub, into site_dir.
+        """The index, at once (start, then finish)."""
+        self.start(found, language, site_dir)
+        self.finish()
+
+    def start(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
+        """Begin the index of these records in site_dir/.pagefind.new; returns once Pagefind has started."""
+        self.cancel()
+        key = (language, tuple(found))
+        fresh = site_dir / f".{FOLDER}.new"
+        for leftover in (fresh, site_dir / f".{FOLDER}.old"):  # from a write that was interrupted
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+        indexing = None if self.keep and key == self._key else Indexing(list(key[1]), language, fresh)
+        self._pending = (site_dir, key, indexing)
+
+    def cancel(self) -> None:
+        """Stop the index start() began (the build failed) and remove what it wrote."""
+        if self._pending is not None:
+            indexing = self._pending[2]
+            self._pending = None
+            if indexing is not None:
+                indexing.cancel()
+
+    def finish(self) -> None:
+        """Wait for the index start() began and put it in place, with the spelling-variant table and Material's
+        stub; raises SearchIndexFailed (Pagefind missing or failing) with the site as it was.
 
         The index folder is written beside the one there and swapped in by two renames, and the stub is
         replaced whole: a reader of the folder (the live preview's search) never sees half an index, and a
         file hard-linked into the published site is never written through."""
-        files = self.files(found, language)
+        assert self._pending is not None, "finish() without start()"
+        (site_dir, key, indexing), self._pending = self._pending, None
+        language = key[0]
         fresh, old, folder = site_dir / f".{FOLDER}.new", site_dir / f".{FOLDER}.old", site_dir / FOLDER
-        for leftover in (fresh, old):  # ours, from a write that was interrupted
-            if leftover.is_dir():
-                shutil.rmtree(leftover)
-        for path, data in files.items():
-            inside = path.startswith(f"{FOLDER}/")
-            target = fresh / path.removeprefix(f"{FOLDER}/") if inside else site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if inside:
-                target.write_bytes(data)
-            else:
-                staged = target.with_name(f".{target.name}.new")
-                staged.write_bytes(data)
-                staged.replace(target)
+        if indexing is None:
+            for path, data in self._files.items():
+                (fresh / path).parent.mkdir(parents=True, exist_ok=True)
+                (fresh / path).write_bytes(data)
+        else:
+            indexing.wait()
+            self.runs += 1
+            if self.keep:
+                self._key = key
+                self._files = {f.relative_to(fresh).as_posix(): f.read_bytes() for f in fresh.rglob("*") if f.is_file()}
+        table = json.dumps(variants(language), ensure_ascii=False, sort_keys=True)
+        (fresh / VARIANTS_FILE).write_bytes(table.encode())
         if folder.is_dir():
             folder.rename(old)
         fresh.rename(folder)
         if old.is_dir():
             shutil.rmtree(old)
+        stub = {"config": {"lang": [language.split("-")[0]], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
+        target = site_dir / STUB
+        staged = target.with_name(f".{target.name}.new")
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(json.dumps(stub, sort_keys=True).encode())
+        staged.replace(target)
 
 
 class IndexerThread:
@@ -358,43 +392,54 @@ class IndexerThread:
                     self._condition.notify_all()
 
 
-def index_files(found: list[Record], language: str) -> dict[str, bytes]:
-    """Every file of the search, by its path in the site: Pagefind's index of the records, the variant table
-    and Material's stub.
+class Indexing:
+    """Pagefind indexing records into `out`: a separate, multi-threaded process, which runs on the other cores
+    while the caller goes on (MkDocs renders the pages) until wait().
 
     The records are written as small HTML files into a temporary folder that Pagefind's indexer reads in one
     run (its Python API answers one call per 0.1 s: a call per record would take minutes at 10,000 facts).
-    """
-    files: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="explainer-search-") as temporary:
-        source, built = Path(temporary, "records"), Path(temporary, "index")
-        source.mkdir()
+    They are written here, not by a thread beside the rendering: a thread waits for Python's lock after each
+    file it writes while the other computes."""
+
+    def __init__(self, found: list[Record], language: str, out: Path) -> None:
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        if binary is None:
+            raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
+        self.out = out
+        self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-")
+        work = Path(self._folder.name)
+        (work / "records").mkdir()
         for number, record in enumerate(found):
-            (source / f"{number:06d}.html").write_text(record.document(language), "utf-8")
-        _index(source, built, language)
-        for file in sorted(built.rglob("*")):
-            path = file.relative_to(built)
-            wanted = KEEP.match(path.name) if len(path.parts) == 1 else path.parts[0] in KEEP_FOLDERS
-            if file.is_file() and wanted:
-                files[f"{FOLDER}/{path.as_posix()}"] = file.read_bytes()
-    table = json.dumps(variants(language), ensure_ascii=False, sort_keys=True)
-    files[f"{FOLDER}/{VARIANTS_FILE}"] = table.encode()
-    stub = {"config": {"lang": [language.split("-")[0]], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
-    files[STUB] = json.dumps(stub, sort_keys=True).encode()
-    return files
+            (work / "records" / f"{number:06d}.html").write_text(record.document(language), "utf-8")
+        command = [str(binary), "--site", str(work / "records"), "--output-path", str(out)]
+        command += ["--force-language", language.lower(), "--silent"]
+        with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:  # files: never full
+            self._process = subprocess.Popen(command, stdout=stdout, stderr=stderr)
 
+    def wait(self) -> None:
+        """Block until the index is in `out`, less the files the search does not need; SearchIndexFailed (and
+        `out` removed) when Pagefind fails."""
+        if self._process.wait() != 0:
+            work = Path(self._folder.name)
+            said = (work / "stderr").read_text("utf-8", "replace") or (work / "stdout").read_text("utf-8", "replace")
+            self.cancel()
+            raise SearchIndexFailed(f"Pagefind could not index the site: {said.strip()}")
+        self._folder.cleanup()
+        for entry in self.out.iterdir():
+            if entry.is_dir() and entry.name not in KEEP_FOLDERS:
+                shutil.rmtree(entry)
+            elif not entry.is_dir() and not KEEP.match(entry.name):
+                entry.unlink()
 
-def _index(source: Path, out: Path, language: str) -> None:
-    """Run Pagefind's indexer (the binary the `pagefind` package installs) over the record files."""
-    from pagefind.service import get_executable
-
-    binary = get_executable()
-    if binary is None:
-        raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
-    command = [str(binary), "--site", str(source), "--output-path", str(out), "--force-language", language.lower()]
-    done = subprocess.run([*command, "--silent"], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SearchIndexFailed(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()}")
+    def cancel(self) -> None:
+        """Stop Pagefind and remove what it wrote."""
+        self._process.kill()
+        self._process.wait()
+        self._folder.cleanup()
+        if self.out.is_dir():
+            shutil.rmtree(self.out)
 
 
 class SearchIndexFailed(Exception):

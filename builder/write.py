@@ -16,6 +16,7 @@ import fcntl
 import os
 import shutil
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -67,12 +68,14 @@ class SiteWriter:
     with SiteWriter(site_dir) as staging: build into `staging`, then call publish(); leaving the block
     without publishing (an error, an exception) discards the staging folder and keeps the old site.
     With `seed`, the staging folder starts as hard links of the site folder's files (an incremental build
-    then writes only what changed, unlinking a file before writing it again).
+    then writes only what changed, unlinking a file before writing it again), but for the folders `anew`
+    (paths in the site) that every build writes whole: the search index's thousands of files.
     """
 
-    def __init__(self, site_dir: Path, seed: bool = False) -> None:
+    def __init__(self, site_dir: Path, seed: bool = False, anew: Collection[str] = ()) -> None:
         self.site_dir = site_dir
         self.seed = seed
+        self.anew = anew
         self.staging = site_dir.parent / f".{site_dir.name}.building"
         self.lock_path = site_dir.parent / f".{site_dir.name}.lock"
         self._lock: IO[str] | None = None
@@ -92,7 +95,9 @@ class SiteWriter:
             remove_tree(self.staging)  # left by a build that was killed
         if self.seed and (self.site_dir / STAMP).is_file():
             try:
-                shutil.copytree(self.site_dir, self.staging, symlinks=True, copy_function=os.link, ignore=_stamp)
+                shutil.copytree(
+                    self.site_dir, self.staging, symlinks=True, copy_function=os.link, ignore=self._unseeded
+                )
             except OSError:  # no hard links here: the build starts from an empty folder and builds everything
                 if self.staging.exists():
                     remove_tree(self.staging)
@@ -127,15 +132,16 @@ class SiteWriter:
         finally:
             self._unlock()
 
+    def _unseeded(self, folder: str, names: list[str]) -> list[str]:
+        """What the seed leaves out of a folder: the stamp (the new build writes its own) and the folders `anew`."""
+        where = Path(folder).relative_to(self.site_dir)
+        return [name for name in names if name == STAMP or (where / name).as_posix() in self.anew]
+
     def _unlock(self) -> None:
         if self._lock is not None:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
             self._lock = None
-
-
-def _stamp(folder: str, names: list[str]) -> list[str]:
-    return [STAMP] if STAMP in names else []
 
 
 def _remove_entry(entry: Path) -> None:

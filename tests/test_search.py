@@ -101,17 +101,102 @@ def test_text_without_markdown_syntax_skips_the_conversion_with_the_same_result(
     assert sum(1 for t in texts if not search.MARKDOWN_SYNTAX.search(t)) > len(texts) / 2
 
 
-def test_the_index_is_written_again_only_when_the_records_change(tmp_path: Path) -> None:
+def test_the_preview_writes_the_index_again_only_when_the_records_change(tmp_path: Path) -> None:
     records = _records(FIXTURE)
-    indexer = search.Indexer()
+    indexer = search.Indexer(keep=True)
     indexer.write(records, "en", tmp_path / "one")
     indexer.write(list(records), "en", tmp_path / "two")
     assert indexer.runs == 1
-    first = {p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file()}
-    assert first == {p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
     changed = [*records[:-1], search.Record("x/", "A new page", "", "A new page", search.Tier.META)]
     indexer.write(changed, "en", tmp_path / "three")
     assert indexer.runs == 2
+    build = search.Indexer()  # a build writes one index: it keeps none in memory
+    build.write(records, "en", tmp_path / "four")
+    build.write(records, "en", tmp_path / "five")
+    assert build.runs == 2
+    assert _files(tmp_path / "four") == _files(tmp_path / "five") == _files(tmp_path / "one")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+PAGEFIND_UI = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+"""The beginnings of Pagefind's own search-interface files, which the site does not use."""
+
+
+def test_the_index_is_pagefinds_output_for_the_records_less_its_interface(tmp_path: Path) -> None:
+    """File for file: what Pagefind writes for the records (one HTML file each, numbered in their order), without
+    its interface's scripts and styles, with the spelling-variant table and Material's stub beside it."""
+    from pagefind.service import get_executable
+
+    records = _records(FIXTURE)
+    source, out = tmp_path / "records", tmp_path / "out"
+    source.mkdir()
+    for number, record in enumerate(records):
+        (source / f"{number:06d}.html").write_text(record.document("en"), "utf-8")
+    command = [str(get_executable()), "--site", str(source), "--output-path", str(out), "--force-language", "en"]
+    subprocess.run([*command, "--silent"], check=True)
+    pagefind = _files(out)
+    unused = {path for path in pagefind if path.startswith(PAGEFIND_UI)}
+    assert len(unused) == 7, sorted(pagefind)
+    expected = {f"pagefind/{path}": data for path, data in pagefind.items() if path not in unused}
+    expected["pagefind/explainer-variants.json"] = json.dumps(search.variants("en"), sort_keys=True).encode()
+    expected["search/search_index.json"] = (
+        rb'{"config": {"lang": ["en"], "pipeline": [], "separator": "[\\s\\-]+"}, "docs": []}'
+    )
+    search.Indexer().write(records, "en", tmp_path / "site")
+    assert _files(tmp_path / "site") == expected
+
+
+def _fake_pagefind(tmp_path: Path, script: str) -> Path:
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_a_failing_pagefind_stops_the_build_and_leaves_the_site_as_it_was(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_build import tree_digest
+
+    site = tmp_path / "site"
+    args = ("build", "--content", str(content), "--site-dir", str(site), "--today", "2026-06-01")
+    assert run(*args).returncode == 0
+    published = tree_digest(site)
+    facts = content / "facts" / "basics.yaml"  # one page changed: the next build starts as links of this site
+    facts.write_text(facts.read_text().replace("output at 100 t", "output at 120 t"), encoding="utf-8")
+    fake = _fake_pagefind(tmp_path, 'mkdir -p "$4/index"; echo "Error: 3 pages could not be read" >&2; exit 1')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    failed = run(*args)
+    assert failed.returncode == 1
+    assert "ERROR - Pagefind could not index the site: Error: 3 pages could not be read" in failed.stderr
+    assert failed.stderr.splitlines()[-1] == f"Build failed: Aborted with a BuildError!. {site}/ was left unchanged."
+    assert tree_digest(site) == published
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.lock", "content", "pagefind", "site"]
+
+
+def test_a_build_that_fails_stops_pagefind_and_removes_what_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    fake = _fake_pagefind(tmp_path, 'mkdir -p "$4"; touch "$4/started"; exec sleep 60')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    site = tmp_path / "site"
+    site.mkdir()
+    indexer = search.Indexer()
+    indexer.start(_records(FIXTURE), "en", site)
+    assert indexer.pending
+    began = time.monotonic()
+    while not (site / ".pagefind.new" / "started").exists():
+        assert time.monotonic() - began < 30, "Pagefind did not start"
+        time.sleep(0.05)
+    indexer.cancel()  # what the plugin's on_build_error does
+    assert time.monotonic() - began < 30, "Pagefind was not stopped"
+    assert not indexer.pending and list(site.iterdir()) == []
 
 
 def test_the_preview_writes_only_the_newest_index_and_swaps_it_in_whole(tmp_path: Path) -> None:
