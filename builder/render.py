@@ -620,6 +620,8 @@ class Interface:
 
     def __init__(self, messages: Messages) -> None:
         self.messages = messages
+        self._pieces: dict[str, list[tuple[bool, str | Markup]]] = {}
+        """Each translated message split at its placeholders, its text pieces made inert once."""
 
     def gettext(self, message: str, **values: Any) -> Markup:
         return self._fill(self.messages.translations.gettext(message), values)
@@ -628,15 +630,30 @@ class Interface:
         return self._fill(self.messages.translations.ngettext(singular, plural, num), {"num": num, **values})
 
     def _fill(self, text: str, values: dict[str, Any]) -> Markup:
-        pieces = PLACEHOLDER.split(text)
+        pieces = self._pieces.get(text)
+        if pieces is None:
+            pieces = self._pieces[text] = self._split(text)
         result = Markup("")
-        for position, piece in enumerate(pieces):
+        for placeholder, piece in pieces:
+            if not placeholder:
+                result += piece
+            elif piece in values:
+                result += _finalize(values[piece])
+            else:
+                result += inert(f"%({piece})s")
+        return result
+
+    @staticmethod
+    def _split(text: str) -> list[tuple[bool, str | Markup]]:
+        """A message's pieces: (True, a placeholder's name) or (False, its text as inert Markup)."""
+        pieces: list[tuple[bool, str | Markup]] = []
+        for position, piece in enumerate(PLACEHOLDER.split(text)):
             if position % 2:
-                result += _finalize(values[piece]) if piece in values else inert(f"%({piece})s")
+                pieces.append((True, piece))
             elif piece:
                 edge = inert("x" + piece + "x")  # keeps the spaces at the piece's edges
-                result += Markup(str(edge)[1:-1])
-        return result
+                pieces.append((False, Markup(str(edge)[1:-1])))
+        return pieces
 
 
 def md_text_link(text: Any, target: str) -> Markup:

@@ -55,6 +55,8 @@ class Messages:
         self.key: str | None = None
         """What the messages are made from (the language, the explainer's own catalogues' digests), when known:
         set by `of`."""
+        self._dates: dict[str | dt.date, str] = {}
+        """Dates written before: a build writes the same few thousand dates hundreds of thousands of times."""
 
     @classmethod
     def of(cls, language: str, content_dir: Path | None = None) -> Messages:
@@ -82,6 +84,12 @@ class Messages:
         """A date, or a partial date (2025-06 or 2025), in the language's long form."""
         if value is None:
             return ""
+        known = self._dates.get(value)
+        if known is None:
+            known = self._dates[value] = self._date(value)
+        return known
+
+    def _date(self, value: str | dt.date) -> str:
         if isinstance(value, dt.date):
             return format_date(value, "long", locale=self.locale)
         parts = [int(p) for p in str(value).split("-")]
