@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def project_config(prepared: Prepared, settings: dict[str, Any], pages: dict[str
     return config
 
 
-def _beside_source(asset: str, pages: dict[str, str]) -> str | None:
+def _beside_source(asset: str, pages: Collection[str]) -> str | None:
     """Where an engine that resolves raw HTML links from the page's source file looks for a page's asset.
 
     A page's raw HTML (`<img src="chart.svg">` in data.md) links relative to the page's URL (data/),

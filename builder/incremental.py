@@ -61,8 +61,10 @@ def _folder_digest(folder: Path, digest: Any) -> None:
 
 
 def digest_of(file: File) -> str:
-    """A digest of a file's bytes: generated content, or the file it is copied from."""
-    return hashlib.sha256(file.content_bytes).hexdigest()
+    """A digest of a file's bytes: generated content, or the file it is copied from. A page held compressed
+    (the plugin's PackedFile) is digested as it is held: the same text always gives the same bytes."""
+    packed = getattr(file, "packed", None)
+    return hashlib.sha256(packed if isinstance(packed, bytes) else file.content_bytes).hexdigest()
 
 
 def shared_key(config: MkDocsConfig, files: Files, nav: Navigation, digests: dict[str, str], extra: str = "") -> str:
@@ -86,7 +88,8 @@ def shared_key(config: MkDocsConfig, files: Files, nav: Navigation, digests: dic
     for file in sorted(files, key=lambda f: f.src_uri):
         digest.update(f"file {file.src_uri}>{file.dest_uri}:{file.inclusion.name}\0".encode())
     for page in nav.pages:  # every page's navigation shows each page's title and front matter (icons, status)
-        _, meta = get_data(page.file.content_string)
+        front = getattr(page.file, "front", None)  # a page held compressed: its front matter, read without the rest
+        _, meta = get_data(front if isinstance(front, str) and front else page.file.content_string)
         digest.update(f"nav {page.file.src_uri}={sorted(meta.items())!r}\0".encode())
         if page.title is None and "title" not in meta:  # titled by its heading: its whole source decides
             digest.update(f"untitled {page.file.src_uri}={digests.get(page.file.src_uri)}\0".encode())

@@ -16,12 +16,12 @@ with cold ones after every kind of edit). Every other page is rendered every tim
 from __future__ import annotations
 
 import hashlib
-import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .cache import builder_version, library_versions
 from .model import CITE
+from .packed import unpack
 
 if TYPE_CHECKING:
     from .model import Fact, Site, Topic
@@ -109,8 +109,8 @@ class PageInputs:
 
 @dataclass
 class Kept:
-    """A page kept: its digest, its Markdown (compressed: a tenth of the memory and of the cache file) and
-    its share image."""
+    """A page kept: its digest, its Markdown (compressed by builder/packed.py: a tenth of the memory and of the
+    cache file) and its share image."""
 
     digest: str
     packed: bytes
@@ -119,7 +119,7 @@ class Kept:
 
     @property
     def markdown(self) -> str:
-        return zlib.decompress(self.packed).decode()
+        return unpack(self.packed)
 
 
 @dataclass
@@ -152,9 +152,10 @@ class PageMemo:
         self.reused += 1
         return kept
 
-    def keep(self, language: str, src: str, digest: str, markdown: str, spans: Spans, image: bytes | None) -> None:
-        """Keep a page just rendered (`spans`: its marked raw HTML blocks, builder/stash.py)."""
-        self._now[(language, src)] = Kept(digest, zlib.compress(markdown.encode(), 1), spans, image)
+    def keep(self, language: str, src: str, digest: str, packed: bytes, spans: Spans, image: bytes | None) -> None:
+        """Keep a page just rendered: its Markdown as builder/packed.py holds it, `spans` its marked raw HTML
+        blocks (builder/stash.py)."""
+        self._now[(language, src)] = Kept(digest, packed, spans, image)
         self.changed = True
 
     def finish(self) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import urljoin
 
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -51,6 +52,7 @@ from .cache import FOLDER as CACHE_FOLDER
 from .cache import Store
 from .editions import edition
 from .incremental import Incremental, Manifest
+from .packed import Pages, pack, unpack
 from .pages import own_files
 from .render import Rendered
 from .stash import StashExtension, shift, skeleton
@@ -122,6 +124,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """The explainer's own pages (content/pages/) as this build shows them: in an edition, translated."""
         self._untranslated_own: set[str] = set()
         """In an edition: the own pages it shows as written, in the site's language, for want of a translation."""
+        self.templates = TemplateCache()
+        """The theme's templates compiled, kept across rebuilds and in the builder's cache."""
         self._notice = ""
         self._original_language = ""
         self.stash = StashExtension()
@@ -230,12 +234,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         rendered = self._rendered
         assert rendered is not None
         docs = Path(config.docs_dir)
-        for path, markdown in sorted(rendered.pages.items()):
+        for path in sorted(rendered.pages):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{docs.name}/{path} is a hand-written page where the builder generates one; rename or move it"
                 )
-            files.append(File.generated(config, path, content=markdown))
+            files.append(PackedFile.of(config, path, rendered.pages))
         for path, text in sorted(rendered.assets.items()):
             files.append(File.generated(config, path, content=text))
         for path, image in sorted(rendered.images.items()):
@@ -269,6 +273,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         if self.incremental is not None:
             self.incremental.before_writing(config, files)
+        store = self.preparer.store
+        if store is not None and not self.templates.recalled:
+            self.templates.recall(store.read(TemplateCache.PART) or {})
+        env.bytecode_cache = self.templates  # MkDocs makes a new environment for every build: compiled once
         return env
 
     @event_priority(-100)  # after every other plugin's changes to the page's Markdown
@@ -325,6 +333,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             if self.serving and manifest is not None:
                 self.previous = manifest
                 log.info(f"Rendered {manifest.rendered} of {manifest.pages} pages again")
+        if self.preparer.store is not None and self.templates.changed:
+            self.preparer.store.write(TemplateCache.PART, self.templates.remembered())
         if self.later is not None:  # the preview: after the reload
             self._search(config, self.later.write)
         elif self.indexer.pending:
@@ -383,6 +393,69 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         set_poll_interval(server, self.config.poll_interval)
         server.set_app(refuse_nul(server.get_app()))
         return server
+
+
+class TemplateCache(BytecodeCache):
+    """The theme's templates as Jinja compiles them, by template: MkDocs makes a new template environment for
+    every build (every rebuild of the preview), which would compile each of the theme's templates again. Jinja
+    checks each against its template's source and its own version before using it."""
+
+    PART = "templates"
+    """Its part of the builder's cache (builder/cache.py)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+        self.changed = False
+        """Whether a template was compiled since the code was last exported."""
+        self.recalled = False
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+        self.changed = True
+
+    def recall(self, stored: dict[str, bytes]) -> None:
+        """Take the code an earlier run kept."""
+        self.code = {**stored, **self.code}
+        self.recalled = True
+
+    def remembered(self) -> dict[str, bytes]:
+        self.changed = False
+        return dict(self.code)
+
+
+class PackedFile(File):
+    """A generated page whose Markdown stays compressed (builder/packed.py) until MkDocs reads it, once."""
+
+    packed: bytes
+    front: str
+    """Its front matter (what the incremental build's key reads of every page in the navigation)."""
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, src: str, pages: Pages) -> PackedFile:
+        file = cast(PackedFile, cls.generated(config, src, content=b""))
+        file.packed, file.front = pages.packed(src), pages.front(src)
+        return file
+
+    @property
+    def content_bytes(self) -> bytes:
+        return unpack(self.packed).encode("utf-8")
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self.content_string = value.decode("utf-8")
+
+    @property
+    def content_string(self) -> str:
+        return unpack(self.packed)
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self.packed, self.front = pack(value), ""
 
 
 def refuse_nul(app: Any) -> Any:

@@ -47,6 +47,7 @@ from .model import (
 )
 from .ogimage import ImageCache
 from .opendata import FOLDER, DownloadParts, dataset_csv, downloads, listing, question_path
+from .packed import Pages
 from .reading import minutes as reading_time
 from .stash import Blocks, Spans, shift
 
@@ -707,8 +708,8 @@ class PageLanguage:
 
 @dataclass
 class Rendered:
-    pages: dict[str, str]
-    """Page path under the docs folder -> Markdown."""
+    pages: Pages
+    """Page path under the docs folder -> Markdown (held compressed, builder/packed.py)."""
     nav: list[Any]
     assets: dict[str, str] = field(default_factory=dict)
     """File path under the docs folder -> text (the charts' SVG)."""
@@ -857,7 +858,7 @@ def render(
         "suspended": messages.gettext("suspended"),
         "lifted": messages.gettext("lifted"),
     }
-    pages: dict[str, str] = {}
+    pages = Pages()
     spans: dict[str, Spans] = {}
     shares: dict[str, bytes] = {}
     images = images if images is not None else ImageCache()
@@ -1057,7 +1058,8 @@ def render(
                 digest = inputs.topic_page(own, topic, facts, shown_also)
                 kept = memo.get(language.tag, src, digest)
                 if kept is not None:  # the digest holds site.url: the image is there when the page has one
-                    pages[src], spans[src] = kept.markdown, kept.spans
+                    pages.put(src, kept.packed)
+                    spans[src] = kept.spans
                     image = share_path(src)
                     if image and kept.image is not None:
                         shares[image] = kept.image
@@ -1078,7 +1080,7 @@ def render(
             )
             if digest is not None and memo is not None:
                 image = share_path(src)
-                memo.keep(language.tag, src, digest, pages[src], spans[src], shares[image] if image else None)
+                memo.keep(language.tag, src, digest, pages.packed(src), spans[src], shares[image] if image else None)
     if content.events:
         split_list(
             "timeline.md",

@@ -31,6 +31,7 @@ import yaml
 
 from .markup import Prose, _TextOnly
 from .model import Content
+from .packed import Pages
 from .render import CITE_RUN, Index, page_url
 
 FOLDER = "pagefind"
@@ -185,7 +186,7 @@ LIST_PAGES |= {"data.md", "sources.md", "corrections.md"}
 """Generated pages that list items (topic pages under facts/ too); every other generated page is about the site."""
 
 
-def records(content: Content, pages: dict[str, str], own: dict[str, Path], prose: Prose | None = None) -> list[Record]:
+def records(content: Content, pages: Pages, own: dict[str, Path], prose: Prose | None = None) -> list[Record]:
     """Every search record: items from the content, pages from their front matter, the explainer's own pages.
 
     `pages` is the rendered Markdown by page path (render.Rendered.pages), `own` the hand-written pages
@@ -198,7 +199,8 @@ def records(content: Content, pages: dict[str, str], own: dict[str, Path], prose
     def text(*parts: str | None) -> str:
         return " ".join(plain_text(CITE_RUN.sub("", part), prose) for part in parts if part)
 
-    titles = {src: str(_front_matter(markdown_text).get("title") or site.title) for src, markdown_text in pages.items()}
+    fronts = {src: _front_matter(pages.front(src)) for src in pages}
+    titles = {src: str(meta.get("title") or site.title) for src, meta in fronts.items()}
 
     def at(ident: str, anchor: bool = True) -> tuple[str, str]:
         src = index.pages[ident]
@@ -227,10 +229,9 @@ def records(content: Content, pages: dict[str, str], own: dict[str, Path], prose
     for correction in content.corrections:
         add(correction.id, correction.claim, text(correction.correction), Tier.LIST)
     items = {record.url for record in found}
-    for src, markdown_text in sorted(pages.items()):
+    for src, meta in sorted(fronts.items()):
         if page_url(src) in items:
             continue  # a question's page: its record is the question's
-        meta = _front_matter(markdown_text)
         tier = Tier.LIST if src in LIST_PAGES or src.startswith("facts/") else Tier.META
         found.append(Record(page_url(src), titles[src], str(meta.get("description") or ""), titles[src], tier))
     converter = markdown.Markdown(extensions=["tables"])

@@ -185,4 +185,5 @@ def test_a_folder_without_mkdocs_yml_builds_with_the_builders_own_configuration(
         "pages.pickle",
         "parsed.pickle",
         "prose.pickle",
+        "templates.pickle",
     ]

@@ -193,3 +193,25 @@ def test_the_tools_documentation_is_a_site_of_its_own(tmp_path: Path) -> None:
     assert (out / "editor-guide" / "index.html").is_file()
     assert "python -m builder generate" in (out / "editor-guide" / "index.html").read_text()
     assert not (out / "facts").exists() and not (out / "editing").exists()
+
+
+def test_the_theme_templates_compile_once_across_environments_until_their_source_changes() -> None:
+    from jinja2 import DictLoader, Environment
+
+    from builder.plugin import TemplateCache
+
+    cache = TemplateCache()
+    sources = {"base.html": "<title>{{ title }}</title>{% block body %}{% endblock %}"}
+    first = Environment(loader=DictLoader(sources), bytecode_cache=cache)
+    assert first.get_template("base.html").render(title="A") == "<title>A</title>"
+    assert cache.changed and len(cache.code) == 1
+    stored = cache.remembered()
+    again = TemplateCache()
+    again.recall(stored)
+    second = Environment(loader=DictLoader(sources), bytecode_cache=again)  # a new build's environment
+    assert second.get_template("base.html").render(title="B") == "<title>B</title>"
+    assert not again.changed  # the code came from the cache
+    sources["base.html"] = "<h1>{{ title }}</h1>"
+    third = Environment(loader=DictLoader(sources), bytecode_cache=again)
+    assert third.get_template("base.html").render(title="C") == "<h1>C</h1>"
+    assert again.changed and again.code != stored  # compiled again: the source changed
