@@ -202,6 +202,9 @@ class Prose:
         self._clean: dict[tuple[str, str | None], str] = {}
         """The same key -> the sanitised, Markdown-inert HTML, placeholders still in it."""
         self._audits: dict[tuple[str, str | None], list[Refusal]] = {}
+        self._texts: dict[tuple[str, str | None], str] = {}
+        """The same key -> the plain text (`text`, `text_without`), for this instance's life: the live preview
+        writes the search records and the pages' structured data of every item at every rebuild."""
         self._stored: dict[str, dict[Any, Any]] = {"held": {}, "clean": {}, "audits": {}}
         """What an earlier run remembered (builder/cache.py): moved into the tables above when used again."""
         self.changed = False
@@ -301,13 +304,22 @@ class Prose:
 
     def text(self, text: str) -> str:
         """The plain text a reader would see of editor Markdown, on one line (the conversion kept between runs)."""
-        return _plain(self._convert_held(text.replace("\ue000", "").replace("\ue001", ""), None)[0])
+        key = (text, None)
+        found = self._texts.get(key)
+        if found is None:
+            converted = self._convert_held(text.replace("\ue000", "").replace("\ue001", ""), None)[0]
+            found = self._texts[key] = _plain(converted)
+        return found
 
     def text_without(self, text: str, pattern: re.Pattern[str]) -> str:
         """The plain text of editor Markdown without what `pattern` finds (citations), on one line; from the
         same conversion `html` uses."""
-        converted, _ = self._convert_held(text, pattern)
-        return " ".join(PLACEHOLDER.sub("", _plain(converted)).split())
+        key = (text, pattern.pattern)
+        found = self._texts.get(key)
+        if found is None:
+            converted, _ = self._convert_held(text, pattern)
+            found = self._texts[key] = " ".join(PLACEHOLDER.sub("", _plain(converted)).split())
+        return found
 
     def audit(self, text: str, ignore: re.Pattern[str] | None = None) -> list[Refusal]:
         """Everything in one editor text that the sanitiser would remove or change, located in the text.
