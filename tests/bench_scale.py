@@ -2,9 +2,10 @@
 
 For each size it generates a content tree (tests/scale_content.py: facts with Markdown, citations with
 quotes, statuses, figures, over 24 topics), builds it cold with `python -m builder build` in a child
-process, and prints the wall and CPU time (user + system: the machine may be shared), the child's peak resident memory (os.wait4's ru_maxrss), time and
+process, and prints the wall and CPU time (user + system: the machine may be shared), the peak resident memory of the build and Pagefind's indexer together (sampled from /proc) and of each, time and
 memory per fact, the share of the build spent in the builder's own stage (loading, checking and
-rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. At the
+rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. Up to 10k it also counts, in Chromium, the bytes a reader
+downloads from opening the search to the first result (tests/bench_search.py), typed at once and key by key. At the
 largest size it then edits one fact and builds again (warm: the builder's cache under .cache/ in the
 content's parent folder is kept, and only the pages whose Markdown changed are rendered again). Finally it times the live preview's save-to-reload at 5k facts.
 
@@ -20,6 +21,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -30,7 +32,7 @@ from tests.scale_content import generate
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-06-01"
 DRIVER = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 import builder.build as b
 
@@ -47,7 +49,9 @@ def timed(self, *args, **kwargs):
 b.Preparer.prepare = timed
 began = time.process_time()
 status = b.build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), today=b.dt.date.fromisoformat(sys.argv[4]))
-print(json.dumps({"status": status, "builder": spent[0], "total": time.process_time() - began}))
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"status": status, "builder": spent[0], "total": time.process_time() - began, "own": own, "children": children}))
 """
 """Runs one build in a child process and reports, from inside it, the CPU time spent in the builder's stage
 (load, check, render; the cache read and written) and in the whole build (CPU time, as the machine may be
@@ -64,8 +68,52 @@ def without_search(folder: Path) -> Path:
     return file
 
 
+class TreeMemory:
+    """The largest resident memory of a process and its descendants at one moment (Pagefind's indexer runs
+    beside the build), sampled every 0.1 s from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        """KB."""
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.1):
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        each = todo.pop()
+        found.append(each)
+        for task in Path(f"/proc/{each}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                continue
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
 def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> dict[str, float]:
-    """One `build` in a child process: wall time, peak RSS (MB, from os.wait4), the builder stage's time."""
+    """One `build` in a child process: wall time, peak RSS (MB: the largest of the process and Pagefind's
+    indexer, from os.wait4; each of them; the two together at one moment), the builder stage's time."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     out, err = site.parent / "build.out", site.parent / "build.err"
     actions = [
@@ -75,8 +123,10 @@ def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> 
     args = [sys.executable, "-c", DRIVER, str(content), str(site), str(config), TODAY]
     began = time.perf_counter()
     pid = os.posix_spawn(sys.executable, args, env, file_actions=actions)
+    together = TreeMemory(pid)
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - began
+    together.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build failed ({status}):\n{err.read_text()[-3000:]}")
     inner = json.loads(out.read_text().strip().splitlines()[-1])
@@ -87,9 +137,19 @@ def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> 
         "wall": wall,
         "cpu": cpu,
         "rss": usage.ru_maxrss / 1024,
+        "own": inner["own"],
+        "children": inner["children"],
+        "together": together.peak / 1024,
         "builder": inner["builder"],
         "inner": inner["total"],
     }
+
+
+def memory(r: dict[str, float]) -> str:
+    return (
+        f"{r['together']:5.0f} MB (build {r['own']:5.0f} MB, Pagefind {r['children']:5.0f} MB, "
+        f"the larger {r['rss']:5.0f} MB)"
+    )
 
 
 def largest_page(site: Path) -> tuple[int, str]:
@@ -101,6 +161,26 @@ def edit_one_fact(content: Path) -> None:
     file = sorted((content / "facts").glob("facts-*.yaml"))[len(list((content / "facts").glob("facts-*"))) // 2]
     text = file.read_text(encoding="utf-8")
     file.write_text(text.replace("statement: ", "statement: Edited. ", 1), encoding="utf-8")
+
+
+SEARCHED_UP_TO = 10000
+"""The largest size whose search downloads are counted (the goal is set at 10,000 facts)."""
+QUERIES = ("magnet", "export licence")
+"""Words of the generated facts (tests/scale_content.py)."""
+
+
+def searched(site: Path) -> None:
+    """Print the bytes downloaded from opening the search to the first result, for each query and way of typing."""
+    from tests.bench_search import downloads
+
+    for query in QUERIES:
+        for delay, how in ((0, "typed at once"), (60, "key by key")):
+            loaded, first, took = downloads(site, query, delay)
+            print(
+                f"{'':13}search {query!r:16} {how:13}  page load {loaded / 1024:7.1f} KB  "
+                f"search to first result {first / 1024:7.1f} KB  ({took:4.1f} s)",
+                flush=True,
+            )
 
 
 def main(argv: list[str]) -> int:
@@ -121,12 +201,14 @@ def main(argv: list[str]) -> int:
             pages = sum(1 for _ in site.rglob("*.html"))
             results[size] = r
             print(
-                f"{size:>6} facts  cold build {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {r['rss']:6.0f} MB  "
-                f"{r['wall'] / size * 1000:5.2f} ms/fact  {r['rss'] / size * 1024:6.1f} KB/fact  "
+                f"{size:>6} facts  cold build {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {memory(r)}  "
+                f"{r['wall'] / size * 1000:5.2f} ms/fact  {r['together'] / size * 1024:6.1f} KB/fact  "
                 f"builder stage {r['builder']:5.1f} s CPU ({r['builder'] / r['inner'] * 100:4.1f}% of the build's CPU)  "
                 f"{pages} HTML pages, largest {page / 1024:.0f} KB ({name})",
                 flush=True,
             )
+            if search and size <= SEARCHED_UP_TO:
+                searched(site)
         if 10000 in results and 50000 in results:
             ratio = results[50000]["wall"] / results[10000]["wall"]
             cpu = results[50000]["cpu"] / results[10000]["cpu"]
@@ -138,7 +220,7 @@ def main(argv: list[str]) -> int:
         edit_one_fact(content)
         r = run_build(content, Path(tmp) / str(largest) / "site", config)
         print(
-            f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {r['rss']:6.0f} MB  "
+            f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {memory(r)}  "
             f"builder stage {r['builder']:5.1f} s CPU ({r['builder'] / r['inner'] * 100:4.1f}%)  "
             f"pages rendered again: {'all' if r['again'] < 0 else int(r['again'])}",
             flush=True,
