@@ -66,6 +66,10 @@ class Document:
     """The content folder the file is in ('facts', 'sources' ...), or '' for site.yaml."""
     text: str | None = None
     """The file's text, kept only while its positions have not been worked out (see `marks`)."""
+    models: dict[tuple[type, Path_], Any] = field(default_factory=dict)
+    """Each item validated without problems, by its type and path: a file whose bytes did not change is the
+    same Document at the next check of the same ParseCache (the live preview's), and is not validated again.
+    The models are frozen."""
 
     @property
     def marks(self) -> dict[Path_, Mark]:

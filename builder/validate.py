@@ -153,10 +153,14 @@ class _Checker:
                 doc, path, "wrong-type", f"each {kind} should be a mapping (key: value lines), not {_describe(raw)}"
             )
             return None
+        known = doc.models.get((cls, path))
+        if known is not None:
+            return known
         ident = raw.get("id") if isinstance(raw.get("id"), str) else None
         who = f"{kind} '{ident}'" if ident else kind
         try:
-            return cls.model_validate(raw)
+            model = doc.models[(cls, path)] = cls.model_validate(raw)
+            return model
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 self.schema_error(doc, path, who, cls, error)

@@ -18,6 +18,8 @@ import pytest
 from builder import render as render_module
 from builder.build import Preparer, prepare
 from builder.cache import Store
+from builder.load import ParseCache
+from builder.validate import check
 from tests.conftest import FIXTURE
 
 TODAY = dt.date(2025, 7, 1)
@@ -170,3 +172,25 @@ def test_a_cache_from_another_builder_version_is_ignored(tmp_path: Path) -> None
     store.write("parsed", {"x": 2})
     assert store.read("parsed") == {"x": 2}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["parsed.pickle", "prose.pickle"]  # no temporary left
+
+
+def test_a_check_again_validates_only_the_files_that_changed(tmp_path: Path) -> None:
+    """The preview's ParseCache keeps each unchanged file's Document, and with it the items validated from it."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    cache = ParseCache()
+    first = check(content, cache=cache)
+    facts = content / "facts" / "basics.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("output at 100 t", "output at 120 t"), "utf-8")
+    again = check(content, cache=cache)
+    before = {(i.doc.path, i.path): i.model for i in first.items}
+    after = {(i.doc.path, i.path): i.model for i in again.items}
+    assert before.keys() == after.keys()
+    changed = {key for key in after if after[key] is not before[key]}
+    assert changed and {path for path, _ in changed} == {next(p for p, _ in before if p.endswith("basics.yaml"))}
+    assert all(after[key] == before[key] for key in after if not key[0].endswith("basics.yaml"))
+    edited = [m for (path, _), m in after.items() if path.endswith("basics.yaml") and "120 t" in m.statement]
+    assert len(edited) == 1
+    facts.write_text(facts.read_text(encoding="utf-8").replace("status: confirmed", "status: sure", 1), "utf-8")
+    broken = check(content, cache=cache)  # an edited file is validated again, its problem found
+    assert [p.code for p in broken.problems if p.code == "bad-value"] == ["bad-value"]
