@@ -97,7 +97,7 @@ class Document:
         self.text = None
 
     def is_broken(self, path: Path_) -> bool:
-        return any(path[:n] in self.broken for n in range(len(path) + 1))
+        return bool(self.broken) and any(path[:n] in self.broken for n in range(len(path) + 1))
 
     def mark(self, path: Path_, key: bool = False) -> Mark:
         """The position of the value (or its key) at path, or of its nearest located parent."""

@@ -203,9 +203,9 @@ class Prose:
         """The same key -> the sanitised, Markdown-inert HTML, placeholders still in it."""
         self._audits: dict[tuple[str, str | None], list[Refusal]] = {}
         self._texts: dict[tuple[str, str | None], str] = {}
-        """The same key -> the plain text (`text`, `text_without`), for this instance's life: the live preview
-        writes the search records and the pages' structured data of every item at every rebuild."""
-        self._stored: dict[str, dict[Any, Any]] = {"held": {}, "clean": {}, "audits": {}}
+        """The same key -> the plain text (`text`, `text_without`): every build writes the search records and
+        the pages' structured data of every item."""
+        self._stored: dict[str, dict[Any, Any]] = {"held": {}, "clean": {}, "audits": {}, "texts": {}}
         """What an earlier run remembered (builder/cache.py): moved into the tables above when used again."""
         self.changed = False
         """Whether anything was converted since the tables were last exported."""
@@ -225,11 +225,16 @@ class Prose:
     def remembered(self) -> dict[str, dict[Any, Any]]:
         """The conversions and audits used since this instance was made, for the cache between runs."""
         self.changed = False
-        return {"held": dict(self._held), "clean": dict(self._clean), "audits": dict(self._audits)}
+        return {
+            "held": dict(self._held),
+            "clean": dict(self._clean),
+            "audits": dict(self._audits),
+            "texts": dict(self._texts),
+        }
 
     def recall(self, stored: dict[str, dict[Any, Any]]) -> None:
         """Take the conversions and audits an earlier run remembered."""
-        self._stored = {name: dict(stored.get(name, {})) for name in ("held", "clean", "audits")}
+        self._stored = {name: dict(stored.get(name, {})) for name in ("held", "clean", "audits", "texts")}
 
     def _recall(self, table: str, key: tuple[str, str | None]) -> Any | None:
         found = self._stored[table].pop(key, None)
@@ -302,23 +307,31 @@ class Prose:
             )
         return Markup(result)
 
+    def _plain_text(self, key: tuple[str, str | None]) -> str | None:
+        found = self._texts.get(key)
+        if found is None and key in self._stored["texts"]:
+            found = self._texts[key] = self._stored["texts"].pop(key)
+        return found
+
     def text(self, text: str) -> str:
         """The plain text a reader would see of editor Markdown, on one line (the conversion kept between runs)."""
         key = (text, None)
-        found = self._texts.get(key)
+        found = self._plain_text(key)
         if found is None:
             converted = self._convert_held(text.replace("\ue000", "").replace("\ue001", ""), None)[0]
             found = self._texts[key] = _plain(converted)
+            self.changed = True
         return found
 
     def text_without(self, text: str, pattern: re.Pattern[str]) -> str:
         """The plain text of editor Markdown without what `pattern` finds (citations), on one line; from the
         same conversion `html` uses."""
         key = (text, pattern.pattern)
-        found = self._texts.get(key)
+        found = self._plain_text(key)
         if found is None:
             converted, _ = self._convert_held(text, pattern)
             found = self._texts[key] = " ".join(PLACEHOLDER.sub("", _plain(converted)).split())
+            self.changed = True
         return found
 
     def audit(self, text: str, ignore: re.Pattern[str] | None = None) -> list[Refusal]:

@@ -194,3 +194,28 @@ def test_a_check_again_validates_only_the_files_that_changed(tmp_path: Path) -> 
     facts.write_text(facts.read_text(encoding="utf-8").replace("status: confirmed", "status: sure", 1), "utf-8")
     broken = check(content, cache=cache)  # an edited file is validated again, its problem found
     assert [p.code for p in broken.problems if p.code == "bad-value"] == ["bad-value"]
+
+
+def test_a_new_process_takes_the_plain_texts_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search records and the pages' structured data read every item's plain text: a build after an edit
+    works out only the edited texts' (builder/markup.py keeps them in the cache with the conversions)."""
+    from builder import markup, search
+    from builder.pages import own_files
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    store = Store(tmp_path / ".cache")
+    first = Preparer(store)
+    prepared = first.prepare(content, TODAY, history=False)
+    assert prepared.checked.content is not None and prepared.rendered is not None
+    records = search.records(prepared.checked.content, prepared.rendered.pages, own_files(content), first.prose)
+    first.save()  # what the plugin does once the search records are made
+    again = Preparer(store)
+    prepared = again.prepare(content, TODAY, history=False)
+    assert prepared.checked.content is not None and prepared.rendered is not None
+
+    def refuse(html_text: str) -> str:
+        raise AssertionError(f"plain text worked out again: {html_text[:60]}")
+
+    monkeypatch.setattr(markup, "_plain", refuse)
+    assert search.records(prepared.checked.content, prepared.rendered.pages, own_files(content), again.prose) == records
