@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -106,14 +107,17 @@ class Generations(Generic[K, V]):
         self._now = {}
         self.reused = 0
 
-    def get(self, key: K) -> V | None:
-        """The value kept under this key (then kept for the next preparation too), or None."""
+    def get(self, key: K, fits: Callable[[V], bool] | None = None) -> V | None:
+        """The value kept under this key (then kept for the next preparation too), or None; with `fits`, only a
+        value it accepts."""
         value = self._now.get(key)
         if value is None:
             value = self._last.get(key)
-            if value is None:
+            if value is None or (fits is not None and not fits(value)):
                 return None
             self._now[key] = value
+        elif fits is not None and not fits(value):
+            return None
         self.reused += 1
         return value
 

@@ -16,10 +16,10 @@ with cold ones after every kind of edit). Every other page is rendered every tim
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .cache import builder_version, library_versions
+from .cache import Generations, builder_version, library_versions
 from .model import CITE
 from .packed import unpack
 
@@ -123,52 +123,20 @@ class Kept:
 
 
 @dataclass
-class PageMemo:
+class PageMemo(Generations[tuple[str, str], Kept]):
     """Pages kept from the last render, by (language, page path); held by the Preparer across rebuilds and
-    stored in the builder's cache between runs (builder/cache.py).
+    stored in the builder's cache between runs (builder/cache.py). It holds one preparation's pages
+    (cache.Generations)."""
 
-    Each preparation starts a generation (`begin`): the pages it renders or uses again are kept for the next,
-    the others are dropped when it completes (`finish`), so the memo holds one preparation's pages."""
-
-    _last: dict[tuple[str, str], Kept] = field(default_factory=dict)
-    _now: dict[tuple[str, str], Kept] = field(default_factory=dict)
-    changed: bool = False
-    """Whether the pages kept differ from those last exported (`remembered`)."""
-    reused: int = 0
-    """How many pages the current preparation used again."""
-
-    def begin(self) -> None:
-        """A new preparation: what the last one kept (or this one, if it stopped on errors) may be used."""
-        self._last = {**self._last, **self._now}
-        self._now = {}
-        self.reused = 0
-
-    def get(self, language: str, src: str, digest: str) -> Kept | None:
+    def page(self, language: str, src: str, digest: str) -> Kept | None:
         """The kept page when its digest is this one (it is then kept for the next preparation too)."""
-        kept = self._last.get((language, src))
-        if kept is None or kept.digest != digest:
-            return None
-        self._now[(language, src)] = kept
-        self.reused += 1
-        return kept
+        return self.get((language, src), lambda kept: kept.digest == digest)
 
-    def keep(self, language: str, src: str, digest: str, packed: bytes, spans: Spans, image: bytes | None) -> None:
+    def keep_page(self, language: str, src: str, digest: str, packed: bytes, spans: Spans, image: bytes | None) -> None:
         """Keep a page just rendered: its Markdown as builder/packed.py holds it, `spans` its marked raw HTML
         blocks (builder/stash.py)."""
-        self._now[(language, src)] = Kept(digest, packed, spans, image)
-        self.changed = True
-
-    def finish(self) -> None:
-        """The preparation is complete: pages the last one kept and this one did not use are dropped."""
-        if set(self._last) != set(self._now):
-            self.changed = True
-        self._last = {}
-
-    def remembered(self) -> dict[tuple[str, str], Kept]:
-        """The pages kept, for the cache between runs."""
-        self.changed = False
-        return dict(self._now)
+        self.keep((language, src), Kept(digest, packed, spans, image))
 
     def recall(self, stored: dict[tuple[str, str], Kept]) -> None:
         """Take the pages an earlier run kept."""
-        self._last = {key: kept for key, kept in stored.items() if isinstance(kept, Kept)}
+        super().recall({key: kept for key, kept in stored.items() if isinstance(kept, Kept)})

@@ -1056,7 +1056,7 @@ def render(
             if inputs is not None and memo is not None:
                 own = (src, title, numbers, number, anchors, updated or site_updated)
                 digest = inputs.topic_page(own, topic, facts, shown_also)
-                kept = memo.get(language.tag, src, digest)
+                kept = memo.page(language.tag, src, digest)
                 if kept is not None:  # the digest holds site.url: the image is there when the page has one
                     pages.put(src, kept.packed)
                     spans[src] = kept.spans
@@ -1080,7 +1080,9 @@ def render(
             )
             if digest is not None and memo is not None:
                 image = share_path(src)
-                memo.keep(language.tag, src, digest, pages.packed(src), spans[src], shares[image] if image else None)
+                memo.keep_page(
+                    language.tag, src, digest, pages.packed(src), spans[src], shares[image] if image else None
+                )
     if content.events:
         split_list(
             "timeline.md",
