@@ -524,3 +524,27 @@ def test_zensical_keeps_its_own_search_and_lands_on_the_item(tab: Page, zensical
     result.click()
     tab.wait_for_url(re.compile(r"/facts/basics/\?h=dysprosium#alpha-fact$"))
     expect(tab.locator("[id='alpha-fact']")).to_be_in_viewport()
+
+
+def test_the_record_files_are_written_in_memory_where_there_is_a_folder_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = tmp_path / "shm"
+    monkeypatch.setattr(search, "MEMORY_FOLDER", memory)
+    assert search.scratch() is None  # no such folder: the system's temporary folder
+    memory.mkdir()
+    assert search.scratch() == str(memory)
+    seen: list[list[str]] = []
+    popen = subprocess.Popen
+
+    def watch(command: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        records = Path(command[command.index("--site") + 1])
+        seen.append([records.relative_to(memory).parts[0].split("-")[1], str(len(list(records.iterdir())))])
+        return popen(command, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(subprocess, "Popen", watch)
+    records = _records(FIXTURE)
+    search.Indexer().write(records, "en", tmp_path / "site")
+    assert seen == [["search", str(len(records))]]
+    assert list(memory.iterdir()) == []  # removed once Pagefind has read them
+    assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
