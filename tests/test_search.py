@@ -128,12 +128,17 @@ PAGEFIND_UI = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
 
 def test_the_index_is_pagefinds_output_for_the_records_less_its_interface(tmp_path: Path) -> None:
     """File for file: what Pagefind writes for the records (one HTML file each, numbered in their order), without
-    its interface's scripts and styles, with the spelling-variant table and Material's stub beside it."""
+    its interface's scripts and styles, with the spelling-variant table and Material's stub beside it.
+
+    The record files are written where the Indexer writes them (search.scratch): Pagefind numbers pages in the
+    order the folder lists its files, which is the file system's (a folder in memory lists them otherwise than
+    a disk), so its index is the same for the same records in the same kind of folder."""
+    import tempfile
+
     from pagefind.service import get_executable
 
     records = _records(FIXTURE)
-    source, out = tmp_path / "records", tmp_path / "out"
-    source.mkdir()
+    source, out = Path(tempfile.mkdtemp(dir=search.scratch())), tmp_path / "out"
     for number, record in enumerate(records):
         (source / f"{number:06d}.html").write_text(record.document("en"), "utf-8")
     command = [str(get_executable()), "--site", str(source), "--output-path", str(out), "--force-language", "en"]
@@ -146,6 +151,7 @@ def test_the_index_is_pagefinds_output_for_the_records_less_its_interface(tmp_pa
     expected["search/search_index.json"] = (
         rb'{"config": {"lang": ["en"], "pipeline": [], "separator": "[\\s\\-]+"}, "docs": []}'
     )
+    shutil.rmtree(source)
     search.Indexer().write(records, "en", tmp_path / "site")
     assert _files(tmp_path / "site") == expected
 
