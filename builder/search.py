@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -410,7 +409,7 @@ class Indexing:
         if binary is None:
             raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
         self.out = out
-        self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-", dir=scratch())
+        self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-")
         work = Path(self._folder.name)
         (work / "records").mkdir()
         for number, record in enumerate(found):
@@ -442,17 +441,6 @@ class Indexing:
         self._folder.cleanup()
         if self.out.is_dir():
             shutil.rmtree(self.out)
-
-
-MEMORY_FOLDER = Path("/dev/shm")
-"""A folder in memory (tmpfs), where Linux has one."""
-
-
-def scratch() -> str | None:
-    """Where the record files go: a folder in memory when the system has one (at 50,000 facts, 60,000 files
-    written, read once by Pagefind and removed: on a disk, creating and removing them took 14 s of a build),
-    else the system's temporary folder (None)."""
-    return str(MEMORY_FOLDER) if MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK) else None
 
 
 class SearchIndexFailed(Exception):

@@ -128,17 +128,12 @@ PAGEFIND_UI = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
 
 def test_the_index_is_pagefinds_output_for_the_records_less_its_interface(tmp_path: Path) -> None:
     """File for file: what Pagefind writes for the records (one HTML file each, numbered in their order), without
-    its interface's scripts and styles, with the spelling-variant table and Material's stub beside it.
-
-    The record files are written where the Indexer writes them (search.scratch): Pagefind numbers pages in the
-    order the folder lists its files, which is the file system's (a folder in memory lists them otherwise than
-    a disk), so its index is the same for the same records in the same kind of folder."""
-    import tempfile
-
+    its interface's scripts and styles, with the spelling-variant table and Material's stub beside it."""
     from pagefind.service import get_executable
 
     records = _records(FIXTURE)
-    source, out = Path(tempfile.mkdtemp(dir=search.scratch())), tmp_path / "out"
+    source, out = tmp_path / "records", tmp_path / "out"
+    source.mkdir()
     for number, record in enumerate(records):
         (source / f"{number:06d}.html").write_text(record.document("en"), "utf-8")
     command = [str(get_executable()), "--site", str(source), "--output-path", str(out), "--force-language", "en"]
@@ -151,7 +146,6 @@ def test_the_index_is_pagefinds_output_for_the_records_less_its_interface(tmp_pa
     expected["search/search_index.json"] = (
         rb'{"config": {"lang": ["en"], "pipeline": [], "separator": "[\\s\\-]+"}, "docs": []}'
     )
-    shutil.rmtree(source)
     search.Indexer().write(records, "en", tmp_path / "site")
     assert _files(tmp_path / "site") == expected
 
@@ -530,27 +524,3 @@ def test_zensical_keeps_its_own_search_and_lands_on_the_item(tab: Page, zensical
     result.click()
     tab.wait_for_url(re.compile(r"/facts/basics/\?h=dysprosium#alpha-fact$"))
     expect(tab.locator("[id='alpha-fact']")).to_be_in_viewport()
-
-
-def test_the_record_files_are_written_in_memory_where_there_is_a_folder_for_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    memory = tmp_path / "shm"
-    monkeypatch.setattr(search, "MEMORY_FOLDER", memory)
-    assert search.scratch() is None  # no such folder: the system's temporary folder
-    memory.mkdir()
-    assert search.scratch() == str(memory)
-    seen: list[list[str]] = []
-    popen = subprocess.Popen
-
-    def watch(command: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        records = Path(command[command.index("--site") + 1])
-        seen.append([records.relative_to(memory).parts[0].split("-")[1], str(len(list(records.iterdir())))])
-        return popen(command, **kwargs)  # type: ignore[call-overload, no-any-return]
-
-    monkeypatch.setattr(subprocess, "Popen", watch)
-    records = _records(FIXTURE)
-    search.Indexer().write(records, "en", tmp_path / "site")
-    assert seen == [["search", str(len(records))]]
-    assert list(memory.iterdir()) == []  # removed once Pagefind has read them
-    assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
