@@ -151,3 +151,51 @@ def test_hostile_site_values_run_nothing_in_the_browser(browser: Browser, tmp_pa
             assert page.title().endswith(HOSTILE_TITLE) or page.title() == HOSTILE_TITLE
         page.close()
     assert dialogs == []
+
+
+STUB_PAGEFIND = """
+const searched = []
+export async function options() {}
+export async function search(term, options) {
+  searched.push(term + (options.filters ? " (items)" : ""))
+  await new Promise(resolve => setTimeout(resolve, 20))
+  const data = async () => ({ meta: { href: "/x/", title: searched.join("; ") }, excerpt: "" })
+  return { results: [{ id: "x", score: 1, data }] }
+}
+"""
+"""Pagefind's API as the search worker uses it, answering each search with the list of searches made so far."""
+
+
+def test_the_search_worker_finishes_only_the_newest_of_the_queries_typed(browser: Browser, tmp_path: Path) -> None:
+    """Typed key by key, each key sends a query; on a large index each search takes a moment, so a query a newer
+    one replaced is not searched further and gets no answer (builder/searchui/explainer-search.js)."""
+    workers = tmp_path / "assets" / "javascripts" / "workers"
+    workers.mkdir(parents=True)
+    shutil.copy(Path("builder/searchui/explainer-search.js"), workers)
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "pagefind.js").write_text(STUB_PAGEFIND, encoding="utf-8")
+    (tmp_path / "pagefind" / "explainer-variants.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    for url in serve(tmp_path):
+        tab = browser.new_page()
+        tab.goto(url)
+        answers = tab.evaluate(
+            """async () => {
+              const worker = new Worker("assets/javascripts/workers/explainer-search.js")
+              const answers = []
+              worker.onmessage = event => answers.push(event.data)
+              worker.postMessage({ type: 0 })
+              for (const query of ["m", "ma", "mag", "magn", "magne", "magnet"]) worker.postMessage({ type: 2, data: query })
+              const began = Date.now()
+              while (!answers.some(answer => answer.type === 3) && Date.now() - began < 10000) {
+                await new Promise(resolve => setTimeout(resolve, 20))
+              }
+              await new Promise(resolve => setTimeout(resolve, 500))  // any answer to an older query would be here
+              return answers
+            }"""
+        )
+        tab.close()
+    results = [answer["data"] for answer in answers if answer["type"] == 3]
+    assert len(results) == 1, answers
+    titles = [re.sub(r"<[^>]+>", "", document["title"]) for group in results[0]["items"] for document in group]
+    assert titles == ["magnet (items); magnet"]

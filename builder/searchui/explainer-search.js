@@ -93,10 +93,12 @@ function marked(title, terms) {
   return safe.replace(pattern, (_, before, word) => `${before}<mark>${word}</mark>`)
 }
 
-/** Results of every spelling of the query (items only, or all), best first. */
-async function found(pagefind, queries, options) {
+/** Results of every spelling of the query (items only, or all), best first; null once `current()` says a
+ * newer query came (its search is not made). */
+async function found(pagefind, queries, options, current) {
   const best = new Map()
   for (const each of queries) {
+    if (!current()) return null
     const answer = await pagefind.search(each, options)
     if (answer === null) continue
     for (const result of answer.results) {
@@ -107,14 +109,19 @@ async function found(pagefind, queries, options) {
   return [...best.values()].sort((a, b) => b.score - a.score)
 }
 
-async function search(query) {
+/** The results of a query, or null when a newer query came while it was searched: typed key by key, each
+ * key sends a query, and on a large index each search takes a moment, so only the newest is finished. */
+async function search(query, current) {
   const { pagefind, variants } = await load()
   const queries = alternatives(query, variants)
   // Items (facts, questions, elements, people, events) first; then the rest (sources, list pages, pages
   // about the site), whose words weigh less in the index (builder/search.py).
-  const items = await found(pagefind, queries, { filters: { item: "yes" } })
+  const items = await found(pagefind, queries, { filters: { item: "yes" } }, current)
+  if (items === null) return null
   const ids = new Set(items.map(result => result.id))
-  const rest = (await found(pagefind, queries, {})).filter(result => !ids.has(result.id))
+  const all = await found(pagefind, queries, {}, current)
+  if (all === null || !current()) return null
+  const rest = all.filter(result => !ids.has(result.id))
   const count = items.length + rest.length
   const best = [...items, ...rest].slice(0, SHOWN)
   const data = await Promise.all(best.map(result => result.data()))
@@ -146,10 +153,11 @@ self.addEventListener("message", async event => {
     self.postMessage({ type: READY })
   } else if (message.type === QUERY) {
     const ticket = ++latest
+    const current = () => ticket === latest
     const query = message.data.trim()
     let data = { items: [] }
     try {
-      if (query) data = await search(query)
+      if (query) data = await search(query, current)
     } catch (error) {
       // The index could not be read (a file missing from the host): say so in the console, show no
       // results, and load it again on the next query.
@@ -157,6 +165,6 @@ self.addEventListener("message", async event => {
       engine = null
     }
     // A newer query answers instead: keystrokes typed while this one ran are not shown out of order.
-    if (ticket === latest) self.postMessage({ type: RESULT, data })
+    if (data !== null && current()) self.postMessage({ type: RESULT, data })
   }
 })
