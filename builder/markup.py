@@ -309,8 +309,10 @@ class Prose:
 
     def _plain_text(self, key: tuple[str, str | None]) -> str | None:
         found = self._texts.get(key)
-        if found is None and key in self._stored["texts"]:
-            found = self._texts[key] = self._stored["texts"].pop(key)
+        if found is None:
+            found = self._recall("texts", key)
+            if found is not None:
+                self._texts[key] = found
         return found
 
     def text(self, text: str) -> str:
@@ -320,7 +322,6 @@ class Prose:
         if found is None:
             converted = self._convert_held(text.replace("\ue000", "").replace("\ue001", ""), None)[0]
             found = self._texts[key] = _plain(converted)
-            self.changed = True
         return found
 
     def text_without(self, text: str, pattern: re.Pattern[str]) -> str:
@@ -331,7 +332,6 @@ class Prose:
         if found is None:
             converted, _ = self._convert_held(text, pattern)
             found = self._texts[key] = " ".join(PLACEHOLDER.sub("", _plain(converted)).split())
-            self.changed = True
         return found
 
     def audit(self, text: str, ignore: re.Pattern[str] | None = None) -> list[Refusal]:

@@ -87,10 +87,6 @@ class Table:
     rows_of: Callable[[Any], list[Any]] = _itself
     """An item's rows: the item itself, or (for citations, figures and dataset values) the rows it holds."""
 
-    @property
-    def rows(self) -> list[Any]:
-        return [row for owner in self.owners for row in self.rows_of(owner)]
-
 
 def described(model: type[BaseModel], name: str, type_: str, column: str | None = None, **how: Any) -> Field:
     """A field of a content model, described by the model's own docstring for it."""

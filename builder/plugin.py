@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -308,13 +307,13 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             html = notice + Markup('<div lang="{}">\n').format(original) + Markup(html) + Markup("\n</div>")
         if self.serving:
             return html
-        self.held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        self.held[page.file.src_uri] = pack(html)
         return ""
 
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
         held = self.held.pop(page.file.src_uri, None)
         if held is not None:
-            page.content = zlib.decompress(held).decode("utf-8")
+            page.content = unpack(held)
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
