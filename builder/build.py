@@ -497,16 +497,13 @@ def build(
         print(f"Build stopped: fix the errors above. {site_dir}/ was left unchanged.", file=sys.stderr)
         return 1
     _logging(logging.WARNING)
-    from .search import FOLDER  # imported here: it loads Markdown, which importing this module does not
-
     assert preparer.store is not None
     part = f"built-{site_dir.name}"  # what the site folder holds: the manifests of its build
     last = preparer.store.read(part) if engine == "mkdocs" else None
     manifests: dict[str, Manifest] = {}
     previous = last["manifests"] if isinstance(last, dict) and last.get("identity") == site_identity(site_dir) else None
     try:
-        index = [FOLDER, *(f"{language}/{FOLDER}" for language in prepared.editions)]  # written whole by each build
-        writer = SiteWriter(site_dir, seed=previous is not None, anew=index)
+        writer = SiteWriter(site_dir, seed=previous is not None)
         with writer as staging:
             if engine == "zensical":
                 _zensical_build(content_dir, staging, config_file, prepared)

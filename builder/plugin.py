@@ -54,6 +54,7 @@ from .incremental import Incremental, Manifest
 from .packed import Pages, pack, unpack
 from .pages import own_files
 from .render import Rendered
+from .search import PART_SIZE
 from .stash import StashExtension, shift, skeleton
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -90,6 +91,11 @@ class ExplainerConfig(base.Config):
     """Material's search dialog answers from a Pagefind index built from the content (builder/search.py) instead
     of the theme's search plugin indexing every finished page; needs the theme's `search` plugin listed."""
 
+    search_part = c.Type(int, default=PART_SIZE)
+    """Records per part of the search index at most: each part is indexed by a Pagefind run of its own, one
+    after another, and a rebuild indexes again only the parts whose records changed. Smaller parts bound
+    Pagefind's memory (about 35 KB a record) but give the reader's first search more files to load."""
+
     poll_interval = c.Type(float, default=0.1)
     """Live preview: how often, in seconds, the watched folders are checked for saved files."""
 
@@ -106,7 +112,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self._rendered: Rendered | None = None
         """The pages this build makes: the site's own language, or the edition of the configuration."""
         self.indexer = search.Indexer()
-        """Writes the search index; keeps the last one for rebuilds whose content did not change."""
+        """Writes the search index, reusing the parts of the last one whose records did not change."""
         self.later: search.IndexerThread | None = None
         """The live preview writes the search index after the pages are served (builder/search.py)."""
         self.search_worker: str | None = None
@@ -133,7 +139,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
         self.dirty = dirty
-        self.indexer.keep = self.serving  # the preview writes the last index again when its records did not change
+        self.indexer.live = self.serving  # the preview's index is read while a new one is written
         self.later = search.IndexerThread(self.indexer, log) if self.serving else None
 
     def on_shutdown(self) -> None:
@@ -159,6 +165,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 today = dt.date.fromisoformat(self.config.today)
             except ValueError as exc:
                 raise PluginError(f"explainer: today is '{self.config.today}', not a date like 2026-11-24") from exc
+        if self.config.search_part < 1:
+            raise PluginError(f"explainer: search_part is {self.config.search_part}; it must be 1 or more records")
+        self.indexer.part_size = self.config.search_part
         if self.preparer.store is None and config.config_file_path:
             self.preparer.store = Store(Path(config.config_file_path).resolve().parent / CACHE_FOLDER)
         prepared = self.preparer.prepare(self.content_dir, today, self.config.history, self.config.url)

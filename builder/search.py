@@ -5,22 +5,28 @@ corrections) with the URL of its anchor, and one per page (its title and descrip
 pages with their text). Each record is handed to Pagefind as a small HTML document written here with every
 value escaped, so that its `data-pagefind-weight` attributes rank items above list pages and the
 explainer's own "how this site is made" pages last. Pagefind splits the index into chunks: a reader
-downloads only the chunks the words typed need. The search worker (builder/searchui/explainer-search.js)
-answers Material's search dialog from it, lists items first, and adds the spelling variants (licence and
-license) of the table written here.
+downloads only the chunks the words typed need. A large site's records are indexed in parts, each by a
+Pagefind run of its own (bounding its memory) into a folder named by the digest of its records (so that a
+rebuild indexes again only the parts that changed). The search worker (builder/searchui/explainer-search.js)
+merges the parts, answers Material's search dialog from them, lists items first, and adds the spelling
+variants (licence and license) of the table written here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
+import os
+import queue
 import re
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -36,8 +42,14 @@ from .render import CITE_RUN, Index, page_url
 
 FOLDER = "pagefind"
 """Where the index goes in the built site."""
-VARIANTS_FILE = "explainer-variants.json"
-"""The spelling-variant table the worker reads (inside FOLDER)."""
+LISTING = "explainer-search.json"
+"""What the worker reads first (inside FOLDER): the index's parts, each a folder of Pagefind's, and the
+spelling-variant table."""
+ENTRY = "pagefind-entry.json"
+"""The file every complete Pagefind index (each part's folder) has."""
+PART_SIZE = 15_000
+"""Records per part of the index at most, by default: Pagefind's indexer holds a run's whole index in memory
+(about 35 KB a record), and a rebuild indexes again only the parts whose records changed."""
 ASSETS = Path(__file__).parent / "searchui"
 """The search worker and the results' style sheet, added to the site by the plugin (not to generated projects)."""
 WORKER = "assets/javascripts/workers/explainer-search.js"
@@ -256,21 +268,61 @@ def _own_page(source: str, converter: markdown.Markdown, fallback: str) -> tuple
     return title, body
 
 
+@dataclass(frozen=True)
+class Part:
+    """Some of the records, as the documents Pagefind indexes, and the name of the folder their index goes in:
+    a digest of the documents, the language and Pagefind's version (the same records give the same folder)."""
+
+    name: str
+    documents: list[str]
+
+
+def parts(found: list[Record], language: str, size: int = PART_SIZE) -> list[Part]:
+    """The records in as few parts as hold at most about `size` each. A record's part follows from its URL
+    alone (a checksum), so an edit changes only the part of the records it changes, until the number of
+    parts changes."""
+    count = max(1, -(-len(found) // size))
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for record in found:
+        groups[zlib.crc32(record.url.encode()) % count].append(record.document(language))
+    made = []
+    for documents in groups:
+        digest = hashlib.sha256(f"{pagefind_version()}\0{language}".encode())
+        for document in documents:
+            digest.update(b"\0" + document.encode())
+        made.append(Part(digest.hexdigest()[:20], documents))
+    return [part for part in made if part.documents]
+
+
+def pagefind_version() -> str:
+    """The version of Pagefind's indexer installed, which the index's files depend on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind_bin_extended")
+    except PackageNotFoundError:
+        return version("pagefind")
+
+
 class Indexer:
     """Writes the search index into a site, in two steps: start() sets Pagefind (a process of its own) indexing
     the records while the caller goes on (MkDocs renders the pages); finish() waits for it and swaps the index
-    in. With `keep` (the live preview), it keeps the last index's files: a rebuild whose records did not
-    change (a template or a page's layout was edited) writes them instead of indexing again."""
+    in.
 
-    def __init__(self, keep: bool = False) -> None:
-        self.keep = keep
-        self._key: tuple[str, tuple[Record, ...]] | None = None
-        self._files: dict[str, bytes] = {}
-        """With `keep`: the last index's files, by their path in FOLDER."""
-        self._pending: tuple[Path, tuple[str, tuple[Record, ...]], Indexing | None] | None = None
-        """What start() began: the site folder, the records and Pagefind's run (None: the kept files again)."""
+    The records are indexed in parts of at most `part_size` (parts()), one Pagefind run after another, each
+    into a folder named by the digest of its records: Pagefind's memory grows with the records of one run,
+    and a part whose folder is already in the site's index (a build seeded from the published site, or the
+    preview's last index) is taken as it is, not indexed again. The search worker merges the parts."""
+
+    def __init__(self, part_size: int = PART_SIZE, live: bool = False) -> None:
+        self.part_size = part_size
+        self.live = live
+        """The site folder is served while the index is written (the live preview): parts reused from the index
+        in place are linked into the new one, not moved out of it."""
+        self._pending: tuple[Path, str, list[Part], Indexing | None] | None = None
+        """What start() began: the site folder, the language, the parts and Pagefind's runs (None: none needed)."""
         self.runs = 0
-        """How many times Pagefind indexed records (a rebuild with the same records reuses the last index)."""
+        """How many parts Pagefind indexed (the others were reused)."""
 
     @property
     def pending(self) -> bool:
@@ -285,45 +337,52 @@ class Indexer:
     def start(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
         """Begin the index of these records in site_dir/.pagefind.new; returns once Pagefind has started."""
         self.cancel()
-        key = (language, tuple(found))
-        fresh = site_dir / f".{FOLDER}.new"
+        fresh, folder = site_dir / f".{FOLDER}.new", site_dir / FOLDER
         for leftover in (fresh, site_dir / f".{FOLDER}.old"):  # from a write that was interrupted
             if leftover.is_dir():
                 shutil.rmtree(leftover)
-        indexing = None if self.keep and key == self._key else Indexing(list(key[1]), language, fresh)
-        self._pending = (site_dir, key, indexing)
+        fresh.mkdir(parents=True)
+        wanted = parts(list(found), language, self.part_size)
+        new = []
+        for part in wanted:
+            kept = folder / part.name
+            if (kept / ENTRY).is_file():
+                if self.live:
+                    shutil.copytree(kept, fresh / part.name, copy_function=os.link)
+                else:
+                    kept.rename(fresh / part.name)
+            else:
+                new.append(part)
+        self._pending = (site_dir, language, wanted, Indexing(new, language, fresh) if new else None)
 
     def cancel(self) -> None:
         """Stop the index start() began (the build failed) and remove what it wrote."""
         if self._pending is not None:
-            indexing = self._pending[2]
+            site_dir, _, _, indexing = self._pending
             self._pending = None
             if indexing is not None:
                 indexing.cancel()
+            shutil.rmtree(site_dir / f".{FOLDER}.new", ignore_errors=True)
 
     def finish(self) -> None:
-        """Wait for the index start() began and put it in place, with the spelling-variant table and Material's
-        stub; raises SearchIndexFailed (Pagefind missing or failing) with the site as it was.
+        """Wait for the index start() began and put it in place, with the list of its parts, the spelling-variant
+        table and Material's stub; raises SearchIndexFailed (Pagefind missing or failing) with the site as it was.
 
         The index folder is written beside the one there and swapped in by two renames, and the stub is
         replaced whole: a reader of the folder (the live preview's search) never sees half an index, and a
         file hard-linked into the published site is never written through."""
         assert self._pending is not None, "finish() without start()"
-        (site_dir, key, indexing), self._pending = self._pending, None
-        language = key[0]
+        (site_dir, language, wanted, indexing), self._pending = self._pending, None
         fresh, old, folder = site_dir / f".{FOLDER}.new", site_dir / f".{FOLDER}.old", site_dir / FOLDER
-        if indexing is None:
-            for path, data in self._files.items():
-                (fresh / path).parent.mkdir(parents=True, exist_ok=True)
-                (fresh / path).write_bytes(data)
-        else:
-            indexing.wait()
-            self.runs += 1
-            if self.keep:
-                self._key = key
-                self._files = {f.relative_to(fresh).as_posix(): f.read_bytes() for f in fresh.rglob("*") if f.is_file()}
-        table = json.dumps(variants(language), ensure_ascii=False, sort_keys=True)
-        (fresh / VARIANTS_FILE).write_bytes(table.encode())
+        if indexing is not None:
+            try:
+                indexing.wait()
+            except SearchIndexFailed:
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise
+            self.runs += len(indexing.parts)
+        listing = {"parts": [f"{part.name}/" for part in wanted], "variants": variants(language)}
+        (fresh / LISTING).write_bytes(json.dumps(listing, ensure_ascii=False, sort_keys=True).encode())
         if folder.is_dir():
             folder.rename(old)
         fresh.rename(folder)
@@ -394,53 +453,87 @@ class IndexerThread:
 
 
 class Indexing:
-    """Pagefind indexing records into `out`: a separate, multi-threaded process, which runs on the other cores
-    while the caller goes on (MkDocs renders the pages) until wait().
+    """Pagefind indexing parts of the records into `out`, each into its folder: separate, multi-threaded
+    processes, run one after another by a thread that only waits for them, while the caller goes on (MkDocs
+    renders the pages) until wait().
 
-    The records are written as small HTML files into a temporary folder that Pagefind's indexer reads in one
-    run (its Python API answers one call per 0.1 s: a call per record would take minutes at 10,000 facts).
-    They are written here, not by a thread beside the rendering: a thread waits for Python's lock after each
-    file it writes while the other computes."""
+    Each part's records are written as small HTML files into a temporary folder that Pagefind's indexer reads
+    in one run (its Python API answers one call per 0.1 s: a call per record would take minutes at 10,000
+    facts). They are written here, by the caller's thread, not beside the rendering (a thread waits for
+    Python's lock after each file it writes while the other computes); the first part's run starts as soon
+    as its files are written."""
 
-    def __init__(self, found: list[Record], language: str, out: Path) -> None:
+    def __init__(self, parts: list[Part], language: str, out: Path) -> None:
         from pagefind.service import get_executable
 
         binary = get_executable()
         if binary is None:
             raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
+        self.parts = parts
         self.out = out
         self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-")
-        work = Path(self._folder.name)
-        (work / "records").mkdir()
-        for number, record in enumerate(found):
-            (work / "records" / f"{number:06d}.html").write_text(record.document(language), "utf-8")
-        command = [str(binary), "--site", str(work / "records"), "--output-path", str(out)]
-        command += ["--force-language", language.lower(), "--silent"]
-        with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:  # files: never full
-            self._process = subprocess.Popen(command, stdout=stdout, stderr=stderr)
+        self._work = Path(self._folder.name)
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stopped = False
+        self.failure: str | None = None
+        """What Pagefind said when a run failed (the runs after it are not made)."""
+        ready: queue.SimpleQueue[tuple[Part, list[str]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self._thread.start()
+        try:
+            for part in parts:
+                records = self._work / part.name
+                records.mkdir()
+                for number, document in enumerate(part.documents):
+                    (records / f"{number:06d}.html").write_text(document, "utf-8")
+                command = [str(binary), "--site", str(records), "--output-path", str(out / part.name)]
+                ready.put((part, [*command, "--force-language", language.lower(), "--silent"]))
+        except BaseException:
+            ready.put(None)
+            self.cancel()
+            raise
+        ready.put(None)
+
+    def _run(self, ready: queue.SimpleQueue[tuple[Part, list[str]] | None]) -> None:
+        """Run Pagefind on each part as its records are ready, one run at a time; stop at the first failure."""
+        while (next_run := ready.get()) is not None:
+            part, command = next_run
+            said = self._work / f"{part.name}.said"
+            with open(said, "wb") as output, self._lock:  # a file: never full
+                if self._stopped:
+                    return
+                self._process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+            if self._process.wait() != 0:
+                self.failure = said.read_text("utf-8", "replace").strip()
+                return
 
     def wait(self) -> None:
-        """Block until the index is in `out`, less the files the search does not need; SearchIndexFailed (and
-        `out` removed) when Pagefind fails."""
-        if self._process.wait() != 0:
-            work = Path(self._folder.name)
-            said = (work / "stderr").read_text("utf-8", "replace") or (work / "stdout").read_text("utf-8", "replace")
+        """Block until every part is in `out`, less the files the search does not need; SearchIndexFailed (and
+        what was written removed) when Pagefind fails."""
+        self._thread.join()
+        if self.failure is not None:
+            failure = self.failure
             self.cancel()
-            raise SearchIndexFailed(f"Pagefind could not index the site: {said.strip()}")
+            raise SearchIndexFailed(f"Pagefind could not index the site: {failure}")
         self._folder.cleanup()
-        for entry in self.out.iterdir():
-            if entry.is_dir() and entry.name not in KEEP_FOLDERS:
-                shutil.rmtree(entry)
-            elif not entry.is_dir() and not KEEP.match(entry.name):
-                entry.unlink()
+        for part in self.parts:
+            for entry in (self.out / part.name).iterdir():
+                if entry.is_dir() and entry.name not in KEEP_FOLDERS:
+                    shutil.rmtree(entry)
+                elif not entry.is_dir() and not KEEP.match(entry.name):
+                    entry.unlink()
 
     def cancel(self) -> None:
         """Stop Pagefind and remove what it wrote."""
-        self._process.kill()
-        self._process.wait()
+        with self._lock:
+            self._stopped = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        self._thread.join()
         self._folder.cleanup()
-        if self.out.is_dir():
-            shutil.rmtree(self.out)
+        for part in self.parts:
+            shutil.rmtree(self.out / part.name, ignore_errors=True)
 
 
 class SearchIndexFailed(Exception):

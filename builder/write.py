@@ -16,7 +16,6 @@ import fcntl
 import os
 import shutil
 import sys
-from collections.abc import Collection
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -68,14 +67,13 @@ class SiteWriter:
     with SiteWriter(site_dir) as staging: build into `staging`, then call publish(); leaving the block
     without publishing (an error, an exception) discards the staging folder and keeps the old site.
     With `seed`, the staging folder starts as hard links of the site folder's files (an incremental build
-    then writes only what changed, unlinking a file before writing it again), but for the folders `anew`
-    (paths in the site) that every build writes whole: the search index's thousands of files.
+    then writes only what changed, unlinking a file before writing it again, and the search index takes the
+    parts whose records did not change).
     """
 
-    def __init__(self, site_dir: Path, seed: bool = False, anew: Collection[str] = ()) -> None:
+    def __init__(self, site_dir: Path, seed: bool = False) -> None:
         self.site_dir = site_dir
         self.seed = seed
-        self.anew = anew
         self.staging = site_dir.parent / f".{site_dir.name}.building"
         self.lock_path = site_dir.parent / f".{site_dir.name}.lock"
         self._lock: IO[str] | None = None
@@ -133,9 +131,8 @@ class SiteWriter:
             self._unlock()
 
     def _unseeded(self, folder: str, names: list[str]) -> list[str]:
-        """What the seed leaves out of a folder: the stamp (the new build writes its own) and the folders `anew`."""
-        where = Path(folder).relative_to(self.site_dir)
-        return [name for name in names if name == STAMP or (where / name).as_posix() in self.anew]
+        """What the seed leaves out: the stamp (the new build writes its own)."""
+        return [name for name in names if name == STAMP]
 
     def _unlock(self) -> None:
         if self._lock is not None:

@@ -12,9 +12,11 @@ MAGIC = b"pagefind_dcd"
 
 
 def fragments(site: Path) -> dict[str, dict[str, Any]]:
-    """href (page address and anchor, as the search worker links it) -> the record Pagefind stored."""
+    """href (page address and anchor, as the search worker links it) -> the record Pagefind stored (in any part
+    of the index)."""
     found: dict[str, dict[str, Any]] = {}
-    for file in sorted((site / "pagefind" / "fragment").iterdir()):
+    parts = json.loads((site / "pagefind" / "explainer-search.json").read_text())["parts"]
+    for file in sorted(f for part in parts for f in (site / "pagefind" / part / "fragment").iterdir()):
         data = gzip.decompress(file.read_bytes())
         assert data.startswith(MAGIC), file
         record = json.loads(data[len(MAGIC) :])

@@ -172,9 +172,9 @@ def test_the_search_worker_finishes_only_the_newest_of_the_queries_typed(browser
     workers = tmp_path / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True)
     shutil.copy(Path("builder/searchui/explainer-search.js"), workers)
-    (tmp_path / "pagefind").mkdir()
-    (tmp_path / "pagefind" / "pagefind.js").write_text(STUB_PAGEFIND, encoding="utf-8")
-    (tmp_path / "pagefind" / "explainer-variants.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "pagefind" / "part").mkdir(parents=True)
+    (tmp_path / "pagefind" / "part" / "pagefind.js").write_text(STUB_PAGEFIND, encoding="utf-8")
+    (tmp_path / "pagefind" / "explainer-search.json").write_text('{"parts": ["part/"], "variants": {}}', "utf-8")
     (tmp_path / "index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
     for url in serve(tmp_path):
         tab = browser.new_page()

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -101,21 +102,47 @@ def test_text_without_markdown_syntax_skips_the_conversion_with_the_same_result(
     assert sum(1 for t in texts if not search.MARKDOWN_SYNTAX.search(t)) > len(texts) / 2
 
 
-def test_the_preview_writes_the_index_again_only_when_the_records_change(tmp_path: Path) -> None:
+def test_a_large_index_is_made_in_parts_and_a_rebuild_indexes_only_the_parts_that_changed(tmp_path: Path) -> None:
     records = _records(FIXTURE)
-    indexer = search.Indexer(keep=True)
-    indexer.write(records, "en", tmp_path / "one")
-    indexer.write(list(records), "en", tmp_path / "two")
-    assert indexer.runs == 1
-    assert _files(tmp_path / "one") == _files(tmp_path / "two")
-    changed = [*records[:-1], search.Record("x/", "A new page", "", "A new page", search.Tier.META)]
-    indexer.write(changed, "en", tmp_path / "three")
-    assert indexer.runs == 2
-    build = search.Indexer()  # a build writes one index: it keeps none in memory
-    build.write(records, "en", tmp_path / "four")
-    build.write(records, "en", tmp_path / "five")
-    assert build.runs == 2
-    assert _files(tmp_path / "four") == _files(tmp_path / "five") == _files(tmp_path / "one")
+    parts = search.parts(records, "en", 10)
+    assert [len(part.documents) for part in parts] == [9, 8, 9, 5]  # by a checksum of each record's URL
+    assert sorted(d for part in parts for d in part.documents) == sorted(r.document("en") for r in records)
+    site = tmp_path / "site"
+    indexer = search.Indexer(part_size=10)
+    indexer.write(records, "en", site)
+    assert indexer.runs == 4
+    listing = json.loads((site / search.FOLDER / search.LISTING).read_text())
+    assert listing["parts"] == [f"{part.name}/" for part in parts]
+    assert listing["variants"] == search.variants("en")
+    first = _files(site)
+    inodes = {p.relative_to(site): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    indexer.write(list(records), "en", site)  # the same records: every part is taken from the index there
+    assert indexer.runs == 4 and _files(site) == first
+    changed = [*records]
+    changed[0] = search.Record(records[0].url, "A new title", "", "A page", search.Tier.ITEM)
+    indexer.write(changed, "en", site)
+    assert indexer.runs == 5, "only the part of the record that changed is indexed again"
+    names = [part.name for part in search.parts(changed, "en", 10)]
+    assert [a == b for a, b in zip(names, [part.name for part in parts], strict=True)].count(False) == 1
+    kept = [p.relative_to(site) for p in site.rglob("*") if p.is_file() and p.parts[-3] in names]
+    moved = [path for path in kept if inodes.get(path) == (site / path).stat().st_ino]
+    assert len(moved) > 20, "a build moves the parts it keeps into the new index: it does not copy them"
+    assert sorted(p.name for p in (site / search.FOLDER).iterdir()) == sorted([search.LISTING, *names])
+    again = tmp_path / "again"
+    search.Indexer(part_size=10).write(changed, "en", again)
+    assert _files(again) == _files(site), "an index of parts kept and made is the index made at once"
+
+
+def test_the_preview_links_the_parts_it_keeps_so_the_index_served_stays_whole(tmp_path: Path) -> None:
+    records = _records(FIXTURE)
+    site = tmp_path / "site"
+    indexer = search.Indexer(part_size=10, live=True)
+    indexer.write(records, "en", site)
+    served = _files(site / search.FOLDER)
+    indexer.start(records, "en", site)
+    assert indexer.pending and _files(site / search.FOLDER) == served, "the index in place is left as it is"
+    indexer.finish()
+    assert indexer.runs == 4 and _files(site / search.FOLDER) == served
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -128,7 +155,8 @@ PAGEFIND_UI = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
 
 def test_the_index_is_pagefinds_output_for_the_records_less_its_interface(tmp_path: Path) -> None:
     """File for file: what Pagefind writes for the records (one HTML file each, numbered in their order), without
-    its interface's scripts and styles, with the spelling-variant table and Material's stub beside it."""
+    its interface's scripts and styles, in the folder of its part, with the list of parts and the
+    spelling-variant table, and Material's stub beside it."""
     from pagefind.service import get_executable
 
     records = _records(FIXTURE)
@@ -141,8 +169,10 @@ def test_the_index_is_pagefinds_output_for_the_records_less_its_interface(tmp_pa
     pagefind = _files(out)
     unused = {path for path in pagefind if path.startswith(PAGEFIND_UI)}
     assert len(unused) == 7, sorted(pagefind)
-    expected = {f"pagefind/{path}": data for path, data in pagefind.items() if path not in unused}
-    expected["pagefind/explainer-variants.json"] = json.dumps(search.variants("en"), sort_keys=True).encode()
+    (part,) = search.parts(records, "en")
+    expected = {f"pagefind/{part.name}/{path}": data for path, data in pagefind.items() if path not in unused}
+    listing = {"parts": [f"{part.name}/"], "variants": search.variants("en")}
+    expected["pagefind/explainer-search.json"] = json.dumps(listing, sort_keys=True).encode()
     expected["search/search_index.json"] = (
         rb'{"config": {"lang": ["en"], "pipeline": [], "separator": "[\\s\\-]+"}, "docs": []}'
     )
@@ -191,7 +221,7 @@ def test_a_build_that_fails_stops_pagefind_and_removes_what_it_wrote(
     indexer.start(_records(FIXTURE), "en", site)
     assert indexer.pending
     began = time.monotonic()
-    while not (site / ".pagefind.new" / "started").exists():
+    while not list((site / ".pagefind.new").glob("*/started")):
         assert time.monotonic() - began < 30, "Pagefind did not start"
         time.sleep(0.05)
     indexer.cancel()  # what the plugin's on_build_error does
@@ -244,15 +274,17 @@ def test_spelling_variants_go_both_ways_in_english_only() -> None:
 
 
 def test_the_built_site_has_the_chunked_index_and_no_theme_index(site: Path) -> None:
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    listing = json.loads((site / "pagefind" / "explainer-search.json").read_text())
+    (part,) = listing["parts"]  # at most 15,000 records a part
+    entry = json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["en-gb"]  # the fixture explainer is in en-GB
-    assert len(list((site / "pagefind" / "fragment").iterdir())) == len(_records(FIXTURE))
+    assert len(list((site / "pagefind" / part / "fragment").iterdir())) == len(_records(FIXTURE))
     # Material's page script fetches this on every page: it stays a few dozen bytes, whatever the content.
     stub = json.loads((site / "search" / "search_index.json").read_text())
     assert stub == {"config": {"lang": ["en"], "pipeline": [], "separator": r"[\s\-]+"}, "docs": []}
-    assert json.loads((site / "pagefind" / "explainer-variants.json").read_text())["licenc"] == ["licens"]
+    assert listing["variants"]["licenc"] == ["licens"]
     # Pagefind's own interface files are not published: the theme's dialog is the interface.
-    assert not list((site / "pagefind").glob("pagefind-ui*")) and not list((site / "pagefind").glob("*component*"))
+    assert not list((site / "pagefind").rglob("pagefind-ui*")) and not list((site / "pagefind").rglob("*component*"))
     html = (site / "index.html").read_text()
     config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)[1])
     assert config["search"] == "assets/javascripts/workers/explainer-search.js"
@@ -316,6 +348,39 @@ def test_a_word_puts_the_item_first_and_a_click_lands_on_its_anchor(tab: Page, s
     tab.wait_for_url(re.compile(r"/facts/basics/\?h=dysprosium#alpha-fact$"))
     expect(tab.locator("h2#alpha-fact")).to_be_in_viewport()
     expect(tab.locator("h2#alpha-fact + p mark").first).to_have_text("dysprosium")  # search.highlight
+
+
+@pytest.fixture(scope="module")
+def parted_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture content built with its search index in four parts (search_part: 10 records)."""
+    import yaml
+
+    folder = tmp_path_factory.mktemp("parted")
+    settings = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(ROOT / "shared")}
+    settings["plugins"] = ["search", {"explainer": {"search_part": 10}}]
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    out = folder / "site"
+    result = run("build", "--content", str(FIXTURE), "--site-dir", str(out), "--config", str(folder / "mkdocs.yml"))
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads((out / "pagefind" / search.LISTING).read_text())["parts"]) == 4
+    yield from serve(out)
+
+
+def test_an_index_in_parts_answers_as_the_index_in_one_does(tab: Page, server: str, parted_server: str) -> None:
+    urls: list[str] = []
+    tab.on("request", lambda request: urls.append(request.url))
+    answers = []
+    for address in (server, parted_server):
+        tab.goto(address)
+        _search(tab, "dysprosium")
+        answers.append(_links(tab))
+    whole, parted = answers
+    assert parted[:4] == ["elements/", "elements/#dysprosium", "facts/basics/", "facts/basics/#alpha-fact"]
+    assert sorted(parted) == sorted(whole)
+    entries = {u.split("?")[0] for u in urls if u.startswith(parted_server) and "pagefind-entry.json" in u}
+    assert len(entries) == 4, "every part of the index is searched"
+    scripts = [u for u in urls if u.startswith(parted_server) and u.endswith(("pagefind.js", ".pagefind"))]
+    assert len(scripts) == 2, "Pagefind's script and WebAssembly are loaded once, from the first part"
 
 
 def test_items_rank_above_the_corrections_and_the_site_pages(tab: Page, real_server: str) -> None:
@@ -409,7 +474,8 @@ def test_the_reader_downloads_less_than_500_kb_before_the_first_result(tab: Page
     urls: list[str] = []
     tab.on("request", lambda request: urls.append(request.url))
     _search(tab, "dysprosium")
-    assert any("/pagefind/index/" in u for u in urls) and any("/pagefind/fragment/" in u for u in urls)
+    assert any(re.search(r"/pagefind/\w+/index/", u) for u in urls)
+    assert any(re.search(r"/pagefind/\w+/fragment/", u) for u in urls)
     assert 100_000 < sum(sizes) < 500_000
 
 
@@ -461,17 +527,23 @@ FRENCH = """\
 """
 
 
+def _entry(site: Path) -> dict[str, Any]:
+    """Pagefind's entry file of the site's index (in one part)."""
+    (part,) = json.loads((site / "pagefind" / search.LISTING).read_text())["parts"]
+    return dict(json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text()))
+
+
 @pytest.fixture(scope="module")
 def chinese_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = _explainer(tmp_path_factory.mktemp("zh"), "zh", CHINESE)
-    assert list(json.loads((out / "pagefind" / "pagefind-entry.json").read_text())["languages"]) == ["zh"]
+    assert list(_entry(out)["languages"]) == ["zh"]
     yield from serve(out)
 
 
 @pytest.fixture(scope="module")
 def french_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = _explainer(tmp_path_factory.mktemp("fr"), "fr", FRENCH)
-    assert list(json.loads((out / "pagefind" / "pagefind-entry.json").read_text())["languages"]) == ["fr"]
+    assert list(_entry(out)["languages"]) == ["fr"]
     yield from serve(out)
 
 

@@ -54,9 +54,9 @@ def test_saving_a_content_file_rebuilds_the_page(content: Path) -> None:
     try:
         url = f"http://127.0.0.1:{port}/facts/basics/"
         assert wait_for(url, "output at 100 t", 60), "the preview server did not start"
-        entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
-        assert wait_for(entry, '"page_count"', 30), "the preview's search index was not written"
-        index = fetch(entry)  # its hash changes with what is indexed
+        entry = f"http://127.0.0.1:{port}/pagefind/explainer-search.json"
+        assert wait_for(entry, '"parts"', 30), "the preview's search index was not written"
+        index = fetch(entry)  # its parts' names change with what is indexed
         facts = content / "facts" / "basics.yaml"
         facts.write_text(facts.read_text().replace("output at 100 t", "output at 123 t"))
         assert wait_for(url, "output at 123 t", 15), "the page was not rebuilt after the save"

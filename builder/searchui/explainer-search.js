@@ -18,16 +18,23 @@ const SHOWN = 20
 const root = new URL("../../../", self.location.href)
 let engine = null
 
-/** Pagefind's API and the spelling variants, loaded once, on the first query. */
+/** Pagefind's API, with every part of the index merged, and the spelling variants: loaded once, on the first
+ * query. The index's parts are folders of Pagefind's, listed in pagefind/explainer-search.json (a large site's
+ * records are indexed in parts: builder/search.py); the first one's script and WebAssembly serve them all. */
 function load() {
   if (engine === null) {
     engine = (async () => {
       // Pagefind's script reads `window.location` where it exists; in a worker the global scope stands in.
       if (typeof self.window === "undefined") self.window = self
-      const pagefind = await import(new URL("pagefind/pagefind.js", root).href)
-      await pagefind.options({ basePath: new URL("pagefind/", root).pathname })
-      const response = await fetch(new URL("pagefind/explainer-variants.json", root))
-      const variants = response.ok ? await response.json() : {}
+      const folder = new URL("pagefind/", root)
+      const response = await fetch(new URL("explainer-search.json", folder))
+      if (!response.ok) throw new Error(`the search index's list of parts: ${response.status}`)
+      const { parts, variants } = await response.json()
+      if (!parts.length) return { pagefind: null, variants }
+      const [first, ...others] = parts.map(part => new URL(part, folder))
+      const pagefind = await import(new URL("pagefind.js", first).href)
+      await pagefind.options({ basePath: first.pathname })
+      await Promise.all(others.map(other => pagefind.mergeIndex(other.pathname)))
       return { pagefind, variants }
     })()
   }
@@ -113,6 +120,7 @@ async function found(pagefind, queries, options, current) {
  * key sends a query, and on a large index each search takes a moment, so only the newest is finished. */
 async function search(query, current) {
   const { pagefind, variants } = await load()
+  if (pagefind === null) return { items: [], count: 0 }
   const queries = alternatives(query, variants)
   // Items (facts, questions, elements, people, events) first; then the rest (sources, list pages, pages
   // about the site), whose words weigh less in the index (builder/search.py).
