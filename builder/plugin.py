@@ -317,6 +317,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.serving:
             return html
         self.held[page.file.src_uri] = pack(html)
+        page.title = page.title  # MkDocs reads a title from the Markdown or the HTML when it is not set: set it
+        page.markdown = None  # converted: MkDocs would hold every page's Markdown until the last is written
         return ""
 
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
@@ -329,8 +331,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.incremental is not None:  # the file may be a hard link into the published site
             Path(page.file.abs_dest_path).unlink(missing_ok=True)
         if not self.serving:  # the page is written: free its HTML (the preview keeps it for the next rebuild)
-            page.title = page.title  # other pages' navigation still shows it
-            page.content = None
+            page.content = None  # its title was set in on_page_content: other pages' navigation still shows it
             page.toc = []  # type: ignore[assignment]
         return output
 

@@ -50,8 +50,7 @@ b.Preparer.prepare = timed
 began = time.process_time()
 status = b.build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), today=b.dt.date.fromisoformat(sys.argv[4]))
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"status": status, "builder": spent[0], "total": time.process_time() - began, "own": own, "children": children}))
+print(json.dumps({"status": status, "builder": spent[0], "total": time.process_time() - began, "own": own}))
 """
 """Runs one build in a child process and reports, from inside it, the CPU time spent in the builder's stage
 (load, check, render; the cache read and written) and in the whole build (CPU time, as the machine may be
@@ -70,12 +69,18 @@ def without_search(folder: Path) -> Path:
 
 class TreeMemory:
     """The largest resident memory of a process and its descendants at one moment (Pagefind's indexer runs
-    beside the build), sampled every 0.1 s from /proc."""
+    beside the build), and of its descendants alone, sampled every 0.1 s from /proc.
+
+    The descendants' figure is sampled rather than taken from getrusage(): a child's maximum resident size
+    counts the parent's pages it shares between fork and exec, so a small Pagefind run started by a large
+    build would show the build's size."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak = 0
         """KB."""
+        self.children = 0
+        """KB: Pagefind's indexer (and any other process the build starts)."""
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -86,7 +91,9 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self._done.wait(0.1):
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+            sizes = {pid: _rss(pid) for pid in _tree(self.pid)}
+            self.peak = max(self.peak, sum(sizes.values()))
+            self.children = max(self.children, sum(size for pid, size in sizes.items() if pid != self.pid))
 
 
 def _tree(pid: int) -> list[int]:
@@ -113,7 +120,8 @@ def _rss(pid: int) -> int:
 
 def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> dict[str, float]:
     """One `build` in a child process: wall time, peak RSS (MB: the largest of the process and Pagefind's
-    indexer, from os.wait4; each of them; the two together at one moment), the builder stage's time."""
+    indexer, from os.wait4; the build's own; Pagefind's, sampled; the two together at one moment, sampled),
+    the builder stage's time."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     out, err = site.parent / "build.out", site.parent / "build.err"
     actions = [
@@ -138,7 +146,7 @@ def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> 
         "cpu": cpu,
         "rss": usage.ru_maxrss / 1024,
         "own": inner["own"],
-        "children": inner["children"],
+        "children": together.children / 1024,
         "together": together.peak / 1024,
         "builder": inner["builder"],
         "inner": inner["total"],
