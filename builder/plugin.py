@@ -366,7 +366,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         content = prepared.checked.content
         if self.config.edition:  # the edition's own index, of its text, in its language
             content = edition(content, self.config.edition).content
-        found = search.records(content, rendered.pages, self._own, self.preparer.prose)
+        found = search.records(content, rendered, self._own, self.preparer.prose)
         try:
             write(found, content.site.language, Path(config.site_dir))
         except search.SearchIndexFailed as exc:  # Pagefind is not installed

@@ -727,6 +727,8 @@ class Rendered:
     """File path under the docs folder -> PNG: each page's share image (og:image)."""
     spans: dict[str, Spans] = field(default_factory=dict)
     """Page path -> where the raw HTML blocks its templates marked lie in its Markdown (builder/stash.py)."""
+    locations: dict[str, str] = field(default_factory=dict)
+    """Item id -> the page it is on (Index.pages): where the search's results land."""
 
 
 CORRECTION_PREFIX = "Correction:"
@@ -1279,6 +1281,7 @@ def render(
         site_description=site.description,
         images=shares,
         spans=spans,
+        locations=index.pages,
     )
 
 

@@ -37,8 +37,7 @@ import yaml
 
 from .markup import Prose, _TextOnly
 from .model import Content
-from .packed import Pages
-from .render import CITE_RUN, Index, page_url
+from .render import CITE_RUN, Rendered, page_url
 
 FOLDER = "pagefind"
 """Where the index goes in the built site."""
@@ -178,11 +177,13 @@ MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&#!|~=]|^\s*(?:[-+>]|\d+[.)])(?:\s|$)
 
 
 def plain_text(markdown_text: str, prose: Prose) -> str:
-    """The text a reader sees of editor Markdown, on one line; most statements hold no Markdown syntax at all,
-    and skip the conversion (the same result, a tenth of the time)."""
-    if MARKDOWN_SYNTAX.search(markdown_text):
-        return prose.text(markdown_text)
-    return " ".join(markdown_text.split())
+    """The text a reader sees of editor Markdown, without its citations, on one line: from the conversion the
+    page's HTML was made from (Prose.text_without, which the render has done). Most statements hold no
+    Markdown syntax at all, and skip it (the same result, a tenth of the time)."""
+    stripped = CITE_RUN.sub("", markdown_text)
+    if MARKDOWN_SYNTAX.search(stripped):
+        return prose.text_without(markdown_text, CITE_RUN)
+    return " ".join(stripped.split())
 
 
 def _front_matter(page: str) -> dict[str, str]:
@@ -198,24 +199,24 @@ LIST_PAGES |= {"data.md", "sources.md", "corrections.md"}
 """Generated pages that list items (topic pages under facts/ too); every other generated page is about the site."""
 
 
-def records(content: Content, pages: Pages, own: dict[str, Path], prose: Prose | None = None) -> list[Record]:
+def records(content: Content, rendered: Rendered, own: dict[str, Path], prose: Prose | None = None) -> list[Record]:
     """Every search record: items from the content, pages from their front matter, the explainer's own pages.
 
-    `pages` is the rendered Markdown by page path (render.Rendered.pages), `own` the hand-written pages
+    `rendered` holds the pages rendered from `content` and where each item is; `own` the hand-written pages
     (pages.own_files); `prose`: the conversions kept between builds (builder/markup.py).
     """
     prose = prose or Prose()
-    index = Index.of(content)
+    pages, locations = rendered.pages, rendered.locations
     site = content.site
 
     def text(*parts: str | None) -> str:
-        return " ".join(plain_text(CITE_RUN.sub("", part), prose) for part in parts if part)
+        return " ".join(plain_text(part, prose) for part in parts if part)
 
     fronts = {src: _front_matter(pages.front(src)) for src in pages}
     titles = {src: str(meta.get("title") or site.title) for src, meta in fronts.items()}
 
     def at(ident: str, anchor: bool = True) -> tuple[str, str]:
-        src = index.pages[ident]
+        src = locations[ident]
         return page_url(src) + (f"#{ident}" if anchor else ""), titles.get(src, site.title)
 
     found: list[Record] = []

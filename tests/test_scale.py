@@ -208,7 +208,7 @@ def test_a_new_process_takes_the_plain_texts_from_the_cache(tmp_path: Path, monk
     first = Preparer(store)
     prepared = first.prepare(content, TODAY, history=False)
     assert prepared.checked.content is not None and prepared.rendered is not None
-    records = search.records(prepared.checked.content, prepared.rendered.pages, own_files(content), first.prose)
+    records = search.records(prepared.checked.content, prepared.rendered, own_files(content), first.prose)
     first.save()  # what the plugin does once the search records are made
     again = Preparer(store)
     prepared = again.prepare(content, TODAY, history=False)
@@ -218,4 +218,4 @@ def test_a_new_process_takes_the_plain_texts_from_the_cache(tmp_path: Path, monk
         raise AssertionError(f"plain text worked out again: {html_text[:60]}")
 
     monkeypatch.setattr(markup, "_plain", refuse)
-    assert search.records(prepared.checked.content, prepared.rendered.pages, own_files(content), again.prose) == records
+    assert search.records(prepared.checked.content, prepared.rendered, own_files(content), again.prose) == records

@@ -45,7 +45,7 @@ def _records(content: Path) -> list[search.Record]:
     checked = check(content)
     assert checked.content is not None, checked.problems
     rendered = render(checked.content)
-    return search.records(checked.content, rendered.pages, own_files(content))
+    return search.records(checked.content, rendered, own_files(content))
 
 
 # ---------------------------------------------------------------------------------------------- the index
@@ -89,17 +89,20 @@ def test_a_record_is_an_escaped_document_whose_url_and_page_add_no_words() -> No
     ) in document
 
 
-def test_text_without_markdown_syntax_skips_the_conversion_with_the_same_result() -> None:
+def test_search_text_is_the_pages_text_without_citations_and_skips_markdown_when_it_has_none() -> None:
     from builder.markup import Prose
     from builder.render import CITE_RUN
 
     checked = check(ROOT / "content")
     assert checked.content is not None
     prose = Prose()
-    texts = [CITE_RUN.sub("", t) for f in checked.content.facts for t in (f.statement, f.note) if t]
+    texts = [t for f in checked.content.facts for t in (f.statement, f.note) if t]
     texts += ["A **bold** claim", "1. a list", "a [link](https://example.org)", "x &amp; y", "line  \nbreak"]
-    assert [search.plain_text(t, prose) for t in texts] == [prose.text(t) for t in texts]
-    assert sum(1 for t in texts if not search.MARKDOWN_SYNTAX.search(t)) > len(texts) / 2
+    texts += ["A claim [@source-a].", "A *claim* [@source-a][@source-b], cited."]
+    assert [search.plain_text(t, prose) for t in texts] == [prose.text_without(t, CITE_RUN) for t in texts]
+    assert search.plain_text("A claim [@source-a].", prose) == "A claim."
+    assert search.plain_text("A *claim* [@source-a][@source-b], cited.", prose) == "A claim, cited."
+    assert sum(1 for t in texts if not search.MARKDOWN_SYNTAX.search(CITE_RUN.sub("", t))) > len(texts) / 2
 
 
 def test_a_large_index_is_made_in_parts_and_a_rebuild_indexes_only_the_parts_that_changed(tmp_path: Path) -> None:
