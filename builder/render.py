@@ -381,6 +381,11 @@ class Index:
         page = self.pages[ident]
         return md_link(from_src, page, None if page.startswith("questions/") else ident)
 
+    def url(self, from_src: str, ident: str) -> Markup:
+        """The link `link` makes, as it works in the built site: for raw HTML, which MkDocs does not rewrite."""
+        page = self.pages[ident]
+        return href(from_src, page, None if page.startswith("questions/") else ident)
+
 
 def number_ranges(numbers: list[int]) -> str:
     """[1, 2, 3, 4] -> '1–4'; [1, 3] -> '1, 3'; [1, 2, 5] -> '1, 2, 5': three or more in a row as a range."""
@@ -901,6 +906,7 @@ def render(
                 refs=References(index, src, prose, macros),
                 src=src,
                 link=lambda ident: index.link(src, ident),
+                url=lambda ident: index.url(src, ident),
                 to=lambda target, anchor=None: href(src, target, anchor),
                 md=lambda target, anchor=None: md_link(src, target, anchor),
                 cite_this=lambda page_src, anchor, title, as_of: cite_this(
