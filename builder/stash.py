@@ -112,7 +112,9 @@ def skeleton(markdown: str, spans: Spans) -> tuple[str, list[str]]:
     """The page with each marked block replaced by a token line, and the blocks.
 
     A block not set apart by blank lines stays in the page: after a list item, say, Python-Markdown reads a
-    raw HTML block's first tag where it would read a token line as more of the item."""
+    raw HTML block's first tag where it would read a token line as more of the item. Blocks with only blank
+    lines between them go under one token, joined by one blank line, as Python-Markdown writes them out: each
+    token is a paragraph its inline patterns are tried on."""
     out: list[str] = []
     blocks: list[str] = []
     at = 0
@@ -121,9 +123,12 @@ def skeleton(markdown: str, spans: Spans) -> tuple[str, list[str]]:
             markdown.startswith("\n\n", end) or markdown[end:] in ("", "\n")
         ):
             continue
-        out.append(markdown[at:start])
-        out.append(f"{MARK}{len(blocks)}{MARK}")
-        blocks.append(markdown[start:end])
+        if blocks and at and not markdown[at:start].strip("\n"):
+            blocks[-1] += "\n\n" + markdown[start:end]
+        else:
+            out.append(markdown[at:start])
+            out.append(f"{MARK}{len(blocks)}{MARK}")
+            blocks.append(markdown[start:end])
         at = end
     out.append(markdown[at:])
     return "".join(out), blocks
