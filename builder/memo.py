@@ -8,10 +8,11 @@ than the topic list, the language and its messages, the build date, the builder'
 format the page). `PageInputs` digests exactly that; `PageMemo` keeps each page's Markdown and share image under
 its digest, and gives them back when a later render of the page has the same digest.
 
-A question's page, each page of the sources and each page of a status's list of facts are kept the same way:
-a question's page reads the question, the facts it lists, the questions it links to, and what its answers cite;
-a page of the sources reads its sources, what cites each (its label and the page it is on) and what the
-sources' notes cite; a page of a status's facts reads those facts' own fields and where they are.
+A question's page, each page of the sources and each page of the lists of facts and questions (a status's facts,
+the questions, the claims awaiting review) are kept the same way: a question's page reads the question, the
+facts it lists, the questions it links to, and what its answers cite; a page of the sources reads its sources,
+what cites each (its label and the page it is on) and what the sources' notes cite; a page of a list reads its
+items' own fields, where they are, and what the questions' short answers cite.
 
 Anything a page reads that is not in its digest would make a kept page wrong, so only pages whose reads are
 listed here are kept (tests/test_memo.py checks the templates against this list and compares memoized renders
@@ -43,9 +44,11 @@ READS = {
 they read anything else, which PageInputs would then have to digest."""
 TEMPLATES = {
     "topic.md.j2": set(),
-    "question.md.j2": {"questions"},  # the related questions' (PageInputs.question_page)
+    "question.md.j2": {"questions"},  # the related questions (PageInputs.question_page)
     "sources.md.j2": {"cited_by"},  # what cites each source (PageInputs.sources_page)
-    "status.md.j2": set(),  # it cites nothing (PageInputs.list_page)
+    "status.md.j2": set(),  # these three: PageInputs.list_page
+    "questions.md.j2": set(),
+    "review.md.j2": set(),
 }
 """The templates of the pages kept, each with what it reads of `index` besides READS."""
 
@@ -128,10 +131,10 @@ class PageInputs:
             (page, citing), [("listed", "source", [s.id for s in sources])], [s.note or "" for s in sources], []
         )
 
-    def list_page(self, page: tuple[Any, ...], kind: str, idents: list[str]) -> str:
-        """The digest of one page of a list of items of one kind (a status's facts) that shows each item's own
-        fields and links to it, and cites nothing."""
-        return self._page((page,), [("listed", kind, idents)], [], [])
+    def list_page(self, page: tuple[Any, ...], items: list[Fact | Question], texts: list[str]) -> str:
+        """The digest of one page of a list of facts and questions (a status's facts, the questions, the claims
+        awaiting review) that shows each item's own fields and links to it, and what `texts` cite."""
+        return self._page((page,), [("listed", item.kind_name, [item.id]) for item in items], texts, [])
 
     def _page(
         self, own: tuple[Any, ...], items: list[tuple[str, str, list[str]]], texts: list[str], claims: list[Fact]

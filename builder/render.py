@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -978,12 +979,13 @@ def render(
         description: str,
         name: str,
         anchored: bool = True,
-        kind: str | None = None,
+        texts: Callable[[Any], list[str]] | None = None,
         **extra: Any,
     ) -> None:
         """A list page, split into pages as Index.list_parts says; with an anchor map when its items have ids.
-        `kind`: the kind of its items when its template shows only their own fields and links to them (each
-        page is then kept, by PageInputs.list_page); `extra`: more for the template."""
+        `texts`: the editor texts of an item whose citations the template renders, given when it shows nothing
+        else but the items' own fields and links to them (each page is then kept, by PageInputs.list_page);
+        `extra`: more for the template."""
         parts = index.list_parts[first] or [[]]
         sources = [part_page(first, n) for n in range(1, len(parts) + 1)]
         if anchored and len(parts) > 1:
@@ -994,7 +996,7 @@ def render(
             shown = title if number == 1 else f"{title} ({number}/{len(parts)})"
             anchors = href(src, first) + ANCHORS if anchored and len(parts) > 1 else None
             own = (src, shown, description, numbered, number, anchors, site_updated, extra)
-            digest = inputs.list_page(own, kind, [i.id for i in items]) if inputs and kind else None
+            digest = inputs.list_page(own, items, [t for i in items for t in texts(i)]) if inputs and texts else None
             if kept(src, digest):
                 continue
             context: dict[str, Any] = {name: items, **extra}
@@ -1032,6 +1034,7 @@ def render(
             ),
             "questions",
             anchored=False,
+            texts=lambda question: [question.short_answer],
         )
     for question in content.questions:
         src = f"questions/{question.id}.md"
@@ -1209,6 +1212,7 @@ def render(
             ),
             "awaiting",
             anchored=False,
+            texts=lambda claim: [],
         )
     assets["feed.xml"] = atom_feed(site, changes, index.pages, site_updated, messages)
     page(
@@ -1239,7 +1243,7 @@ def render(
                 messages.gettext("The facts in %(site)s with the status %(status)s.", site=name, status=label),
                 "facts",
                 anchored=False,
-                kind="fact",
+                texts=lambda fact: [],
                 heading=heading,
             )
     page(

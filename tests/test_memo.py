@@ -78,25 +78,43 @@ ALPHA = "questions/what-is-alpha.md"
 """It cites alpha-fact and beta-fact, and lists gamma-fact."""
 QUESTIONS = [ALPHA, "questions/why-beta.md"]
 TOPICS = ["facts/basics.md", "facts/trade.md"]
-EVERY = [*TOPICS, *QUESTIONS, *SOURCES, *STATUS_LISTS]
+INDEX = ["questions/index.md", "questions/index/2.md"]
+EVERY = [*TOPICS, *QUESTIONS, *INDEX, *SOURCES, *STATUS_LISTS]
 """The pages kept, with every list split into pages of one item."""
+
+LAST = [
+    *TOPICS,
+    *QUESTIONS,
+    *INDEX,
+    "review.md",
+    *SOURCES,
+    *STATUS_LISTS[:1],
+    "statuses/confirmed/2.md",
+    STATUS_LISTS[2],
+]
+"""The pages kept after the edits before the last two, which every page reads."""
 
 EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
     # (what, the edit, the pages drawn again, with every list split into pages of one item: the others are kept)
     (
         "a fact's statement",
         lambda c: replace(facts(c), "output at 100 t in 2024", "output at 120 t in 2024"),
-        [*TOPICS, ALPHA, "statuses/confirmed.md"],
+        [
+            *TOPICS,
+            ALPHA,
+            "questions/index.md",
+            "statuses/confirmed.md",
+        ],  # the index shows its short answer, which cites it
     ),
     (
         "a question citing a fact",
         lambda c: replace(c / "questions" / "questions.yaml", "Alpha output", "Output"),
-        QUESTIONS,  # why-beta links to what-is-alpha, whose digest holds the whole question
+        [*QUESTIONS, "questions/index.md"],  # why-beta links to what-is-alpha: both digests hold the whole question
     ),
     (
         "a cited source's title",
         lambda c: replace(c / "sources" / "sources.yaml", "title: ", "title: New "),
-        [*TOPICS, *QUESTIONS, *SOURCES],
+        [*TOPICS, *QUESTIONS, *INDEX, *SOURCES],
     ),
     (
         "a quoted person's name",
@@ -123,7 +141,7 @@ EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
         lambda c: replace(
             c / "sources" / "sources.yaml", "kind: government", "kind: government\n  note: See [@beta-fact]."
         ),
-        [*TOPICS, *QUESTIONS, "sources/2.md"],  # source-a, cited by all but the sources
+        [*TOPICS, *QUESTIONS, *INDEX, "sources/2.md"],  # source-a, cited by all but the sources
     ),
     (
         "the quotation of the fact a source's note cites",
@@ -133,7 +151,12 @@ EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "a question's question",
         lambda c: replace(c / "questions" / "questions.yaml", "What is alpha?", "What is alpha metal?"),
-        [*QUESTIONS, "sources/2.md", "sources/3.md"],  # "cited by" it, through the facts its answer cites
+        [
+            *QUESTIONS,
+            "questions/index.md",
+            "sources/2.md",
+            "sources/3.md",
+        ],  # "cited by" it, through the facts its answer cites
     ),
     (
         "an event's title",
@@ -148,7 +171,12 @@ EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "a fact's review date",
         lambda c: replace(facts(c), "review_by: 2025-06-01", "review_by: 2025-04-01"),
-        [*TOPICS, ALPHA, "sources/2.md", "statuses/single-source.md"],
+        [*TOPICS, ALPHA, "review.md", "sources/2.md", "statuses/single-source.md"],
+    ),
+    (
+        "the title of a fact awaiting review",
+        lambda c: replace(facts(c), "title: Officials on the flow", "title: Officials on the flows"),
+        [*TOPICS, ALPHA, "review.md", "sources/2.md", "sources/3.md", "statuses/single-source.md"],
     ),
     (
         "a topic's label",
@@ -178,26 +206,12 @@ EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "the site's publisher",
         lambda c: replace(c / "site.yaml", "publisher: Test desk", "publisher: Desk"),
-        [
-            *TOPICS,
-            *QUESTIONS,
-            *SOURCES,
-            "statuses/confirmed.md",
-            "statuses/confirmed/2.md",
-            "statuses/single-source.md",
-        ],
+        LAST,
     ),
     (
         "the explainer's own messages",
         lambda c: own_messages(c),
-        [
-            *TOPICS,
-            *QUESTIONS,
-            *SOURCES,
-            "statuses/confirmed.md",
-            "statuses/confirmed/2.md",
-            "statuses/single-source.md",
-        ],
+        LAST,
     ),
 ]
 """Each edit after those before it."""
@@ -210,11 +224,14 @@ def own_messages(content: Path) -> None:
 
 @pytest.fixture(params=[False, True], ids=["whole", "split"])
 def split(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Whole lists, or every list of sources and of a status's facts split into pages of one item."""
+    """Whole lists, or every list of sources, questions, claims awaiting review and of a status's facts split
+    into pages of one item."""
     if request.param:
         monkeypatch.setattr(render_module, "MAX_OVERVIEW_FACTS", 0)
         monkeypatch.setattr(render_module, "MAX_STATUS_FACTS_PER_PAGE", 1)
         monkeypatch.setattr(render_module, "MAX_SOURCES_WEIGHT", 1)
+        monkeypatch.setattr(render_module, "MAX_QUESTIONS_PER_PAGE", 1)
+        monkeypatch.setattr(render_module, "MAX_AWAITING_PER_PAGE", 1)
     return bool(request.param)
 
 
@@ -226,7 +243,7 @@ def test_after_each_edit_a_memoized_render_equals_a_cold_one(tmp_path: Path, spl
     pages = drawn(preparer)
     first = preparer.prepare(content, TODAY, history=False, url=URL)
     assert first.rendered is not None and first.rendered.images  # share images are part of what is kept
-    assert sorted(pages) == sorted(EVERY if split else [*TOPICS, *QUESTIONS, "sources.md"])
+    assert sorted(pages) == sorted(EVERY if split else [*TOPICS, *QUESTIONS, "questions/index.md", "sources.md"])
     assert preparer.memo.reused == 0
     for what, edit, again in EDITS:
         pages.clear()
@@ -279,9 +296,13 @@ def test_a_commit_that_dates_a_fact_renders_its_page_again(tmp_path: Path, split
         git(repo, "commit", "-q", "-am", f"edit {number}", date=f"2025-03-0{number + 1}T12:00:00+00:00")
         warm = preparer.prepare(content, TODAY)
         assert output(warm) == output(prepare(content, today=TODAY)), number
-        # The Trade page does not list gamma-fact, nor does the other question.
+        # The Trade page does not list gamma-fact, nor does the other question; the lists show the commit's date.
         assert sorted(pages) == sorted(
-            ["facts/basics.md", ALPHA, *(SOURCES + STATUS_LISTS if split else ["sources.md"])]
+            [
+                "facts/basics.md",
+                ALPHA,
+                *(INDEX + SOURCES + STATUS_LISTS if split else ["questions/index.md", "sources.md"]),
+            ]
         )
 
 
@@ -351,7 +372,7 @@ def test_a_new_process_reuses_the_pages_stored_in_the_cache(tmp_path: Path) -> N
     warm = preparer.prepare(content, TODAY, history=False)
     assert output(warm) == output(prepare(content, today=TODAY, history=False))
     assert sorted(pages) == ["facts/basics.md", ALPHA]  # the pages that show gamma-fact
-    assert preparer.memo.reused == 3  # the Trade page, the other question and the sources, from the cache
+    assert preparer.memo.reused == 4  # the Trade page, the other question, the questions, the sources: cached
     assert warm.rendered is not None and first.rendered is not None
     assert warm.rendered.pages["facts/basics.md"] != first.rendered.pages["facts/basics.md"]
 
@@ -384,6 +405,8 @@ def test_kept_templates_read_no_content_or_topic_list(template: str) -> None:
         assert not re.search(r"\bcontent\.|\bsite\.topics", template_text(each)), each
 
 
-def test_a_list_kept_by_its_items_alone_cites_nothing() -> None:
-    """PageInputs.list_page digests the items' own fields, not what their texts cite."""
-    assert "refs" not in template_text("status.md.j2")
+@pytest.mark.parametrize("template", ["status.md.j2", "review.md.j2"])
+def test_a_list_kept_by_its_items_alone_cites_nothing(template: str) -> None:
+    """PageInputs.list_page digests the items' own fields, and what the texts render() gives it cite: none for
+    these lists."""
+    assert "refs" not in template_text(template)
