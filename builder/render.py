@@ -1087,7 +1087,7 @@ def render(
             shown_also = also[topic.id][(number - 1) * share : number * share]
             anchors = href(src, first) + ANCHORS if len(parts) > 1 else None
             updated = max((fresh.changed(f.id, f.as_of) for f in facts), default=None)
-            own = (src, title, numbers, number, anchors, updated or site_updated)
+            own: tuple[Any, ...] = (src, title, numbers, number, anchors, updated or site_updated)
             digest = inputs.topic_page(own, topic, facts, shown_also) if inputs else None
             if kept(src, digest):
                 continue
@@ -1159,8 +1159,8 @@ def render(
         src = source_pages[number - 1]
         part_title = labels.sources if number == 1 else f"{labels.sources} ({number}/{len(source_pages)})"
         anchors = href(src, "sources.md") + ANCHORS if len(source_pages) > 1 else None
-        shown = (src, part_title, sources_described, numbered_sources, number, anchors, site_updated)
-        digest = inputs.sources_page(shown, part) if inputs else None
+        own = (src, part_title, sources_described, numbered_sources, number, anchors, site_updated)
+        digest = inputs.sources_page(own, part) if inputs else None
         if kept(src, digest):
             continue
         page(
