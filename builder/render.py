@@ -243,13 +243,11 @@ def _chunks(items: list[Any], weights: list[int], limit: int) -> list[list[Any]]
 def anchor_map(first: str, parts: list[list[Any]]) -> str:
     """The JSON map from each item id on a split list to its page, relative to the list's folder."""
     folder = page_url(first)
-    mapping = {
-        item.id: posixpath.relpath(page_url(part_page(first, number)), folder).removesuffix(".") + "/"
-        if number > 1
-        else "./"
-        for number, part in enumerate(parts, 1)
-        for item in part
-    }
+    targets = ["./"] + [
+        posixpath.relpath(page_url(part_page(first, number)), folder).removesuffix(".") + "/"
+        for number in range(2, len(parts) + 1)
+    ]
+    mapping = {item.id: target for target, part in zip(targets, parts, strict=True) for item in part}
     return json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
