@@ -8,6 +8,12 @@ than the topic list, the language and its messages, the build date, the builder'
 format the page). `PageInputs` digests exactly that; `PageMemo` keeps each page's Markdown and share image under
 its digest, and gives them back when a later render of the page has the same digest.
 
+A question's page, each page of the sources and each page of the lists of facts and questions (a status's facts,
+the questions, the claims awaiting review) are kept the same way: a question's page reads the question, the
+facts it lists, the questions it links to, and what its answers cite; a page of the sources reads its sources,
+what cites each (its label and the page it is on) and what the sources' notes cite; a page of a list reads its
+items' own fields, where they are, and what the questions' short answers cite.
+
 Anything a page reads that is not in its digest would make a kept page wrong, so only pages whose reads are
 listed here are kept (tests/test_memo.py checks the templates against this list and compares memoized renders
 with cold ones after every kind of edit). Every other page is rendered every time.
@@ -24,18 +30,27 @@ from .model import CITE
 from .packed import unpack
 
 if TYPE_CHECKING:
-    from .model import Fact, Site, Topic
+    from .model import Fact, Question, Site, Source, Topic
     from .render import Freshness, Index
     from .stash import Spans
 
 LIBRARIES = ("jinja2", "markupsafe", "babel", "matplotlib")
 """Libraries whose output is in a kept page beyond those builder_version names (templates, dates, share images)."""
-TOPIC_READS = {
+READS = {
     "index": {"facts", "sources", "people", "pages", "home", "link", "language", "messages"},
     "fresh": {"today", "ended", "due", "first", "changed", "dates"},
 }
-"""What a topic page's templates and References read of `index` and `fresh`: tests/test_memo.py fails when
-they read anything else, which PageInputs.topic_page would then have to digest."""
+"""What the kept pages' templates and References read of `index` and `fresh`: tests/test_memo.py fails when
+they read anything else, which PageInputs would then have to digest."""
+TEMPLATES = {
+    "topic.md.j2": set(),
+    "question.md.j2": {"questions"},  # the related questions (PageInputs.question_page)
+    "sources.md.j2": {"cited_by"},  # what cites each source (PageInputs.sources_page)
+    "status.md.j2": set(),  # these three: PageInputs.list_page
+    "questions.md.j2": set(),
+    "review.md.j2": set(),
+}
+"""The templates of the pages kept, each with what it reads of `index` besides READS."""
 
 
 class PageInputs:
@@ -65,7 +80,12 @@ class PageInputs:
         found = self._items.get(key)
         if found is None:
             index = self.index
-            tables: dict[str, dict[str, Any]] = {"fact": index.facts, "source": index.sources, "person": index.people}
+            tables: dict[str, dict[str, Any]] = {
+                "fact": index.facts,
+                "source": index.sources,
+                "person": index.people,
+                "question": index.questions,
+            }
             item = tables[kind].get(ident)
             dates = self.fresh.dates(ident)
             found = self._items[key] = "\0".join(
@@ -83,20 +103,55 @@ class PageInputs:
 
     def topic_page(self, page: tuple[Any, ...], topic: Topic, facts: list[Fact], also: list[Fact]) -> str:
         """The digest of one topic page: `page` holds its own values (path, title, parts, dates shown)."""
-        index = self.index
         shown = [*facts, *also]
         texts = [topic.description or ""] + [t or "" for f in shown for t in (f.statement, f.note)]
+        own = (page, topic.model_dump_json(), self.index.language.fallback(topic.id))
+        return self._page(
+            own, [("shown", "fact", [f.id for f in facts]), ("also", "fact", [f.id for f in also])], texts, shown
+        )
+
+    def question_page(self, page: tuple[Any, ...], question: Question) -> str:
+        """The digest of a question's page: the question, the facts it lists, the questions it links to (their
+        questions), and what its answers cite."""
+        items = [
+            ("question", "question", [question.id]),
+            ("listed", "fact", question.facts),
+            ("related", "question", question.related),
+        ]
+        return self._page((page,), items, [question.short_answer, question.answer], [])
+
+    def sources_page(self, page: tuple[Any, ...], sources: list[Source]) -> str:
+        """The digest of one page of the sources: its sources, what cites each (the label, and the page its
+        link goes to) and what their notes cite."""
+        pages = self.index.pages
+        citing = [
+            [(label, pages[ident], ident) for label, _, ident in self.index.cited_by.get(s.id, [])] for s in sources
+        ]
+        return self._page(
+            (page, citing), [("listed", "source", [s.id for s in sources])], [s.note or "" for s in sources], []
+        )
+
+    def list_page(self, page: tuple[Any, ...], items: list[Fact | Question], texts: list[str]) -> str:
+        """The digest of one page of a list of facts and questions (a status's facts, the questions, the claims
+        awaiting review) that shows each item's own fields and links to it, and what `texts` cite."""
+        return self._page((page,), [("listed", item.kind_name, [item.id]) for item in items], texts, [])
+
+    def _page(
+        self, own: tuple[Any, ...], items: list[tuple[str, str, list[str]]], texts: list[str], claims: list[Fact]
+    ) -> str:
+        """The digest of a page: `own` its own values, `items` (group, kind, ids) the items it shows; `texts` the
+        editor texts whose [@id] citations it renders, and `claims` the facts whose citations it renders: the
+        facts and sources those cite, and the people they quote, are digested too."""
+        index = self.index
         cited = sorted({ident for text in texts for ident in CITE.findall(text)})
-        claims = shown + [index.facts[i] for i in cited if i in index.facts]
+        claims = claims + [index.facts[i] for i in cited if i in index.facts]
         citations = [c for f in claims for c in (*f.citations, *f.figures)]
         sources = sorted({c.source for c in citations} | set(cited))
         people = sorted({c.speaker for c in citations if c.speaker})
         digest = hashlib.sha256(self.common)
-        digest.update(repr(page).encode() + b"\0")
-        digest.update(topic.model_dump_json().encode() + repr(index.language.fallback(topic.id)).encode())
+        digest.update(repr(own).encode())
         for group, kind, idents in (
-            ("shown", "fact", [f.id for f in facts]),
-            ("also", "fact", [f.id for f in also]),
+            *items,
             ("cited", "fact", cited),
             ("sources", "source", sources),
             ("people", "person", people),

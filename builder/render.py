@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -242,13 +243,11 @@ def _chunks(items: list[Any], weights: list[int], limit: int) -> list[list[Any]]
 def anchor_map(first: str, parts: list[list[Any]]) -> str:
     """The JSON map from each item id on a split list to its page, relative to the list's folder."""
     folder = page_url(first)
-    mapping = {
-        item.id: posixpath.relpath(page_url(part_page(first, number)), folder).removesuffix(".") + "/"
-        if number > 1
-        else "./"
-        for number, part in enumerate(parts, 1)
-        for item in part
-    }
+    targets = ["./"] + [
+        posixpath.relpath(page_url(part_page(first, number)), folder).removesuffix(".") + "/"
+        for number in range(2, len(parts) + 1)
+    ]
+    mapping = {item.id: target for target, part in zip(targets, parts, strict=True) for item in part}
     return json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -891,10 +890,12 @@ def render(
         structured: Any = (),
         updated: dt.date | None = None,
         reading: bool = False,
+        digest: str | None = None,
         **context: Any,
     ) -> None:
         """Render one page; `structured`: its schema.org items, written as JSON-LD at the end of the page;
-        `reading`: the page says how long it takes to read."""
+        `reading`: the page says how long it takes to read; `digest`: what it read (builder/memo.py), under
+        which the page is kept for the next render."""
 
         def body_of(reading_minutes: int | None) -> tuple[str, Spans]:
             blocks = Blocks()
@@ -950,6 +951,20 @@ def render(
         front = front_matter(title=title, description=shorten(description), image=image)
         pages[src] = front + body + jsonld.script(list(structured))
         spans[src] = shift(marked, len(front))
+        if digest is not None and memo is not None:
+            memo.keep_page(language.tag, src, digest, pages.packed(src), spans[src], shares[image] if image else None)
+
+    def kept(src: str, digest: str | None) -> bool:
+        """Put the page kept under this digest in place (its Markdown, marked spans and share image), if any."""
+        found = memo.page(language.tag, src, digest) if digest is not None and memo is not None else None
+        if found is None:
+            return False
+        pages.put(src, found.packed)
+        spans[src] = found.spans
+        image = share_path(src)
+        if image and found.image is not None:  # the digest holds site.url: the image is there when the page has one
+            shares[image] = found.image
+        return True
 
     topics = {t.id: t for t in site.topics}
     by_topic: dict[str, list[Fact]] = defaultdict(list)
@@ -970,25 +985,36 @@ def render(
         description: str,
         name: str,
         anchored: bool = True,
+        texts: Callable[[Any], list[str]] | None = None,
         **extra: Any,
     ) -> None:
         """A list page, split into pages as Index.list_parts says; with an anchor map when its items have ids.
+        `texts`: the editor texts of an item whose citations the template renders, given when it shows nothing
+        else but the items' own fields and links to them (each page is then kept, by PageInputs.list_page);
         `extra`: more for the template."""
         parts = index.list_parts[first] or [[]]
         sources = [part_page(first, n) for n in range(1, len(parts) + 1)]
         if anchored and len(parts) > 1:
             maps[page_url(first) + ANCHORS] = anchor_map(first, parts)
+        numbered = list(enumerate(sources, 1))
         for number, items in enumerate(parts, 1):
             src = sources[number - 1]
+            shown = title if number == 1 else f"{title} ({number}/{len(parts)})"
+            anchors = href(src, first) + ANCHORS if anchored and len(parts) > 1 else None
+            own = (src, shown, description, numbered, number, anchors, site_updated, extra)
+            digest = inputs.list_page(own, items, [t for i in items for t in texts(i)]) if inputs and texts else None
+            if kept(src, digest):
+                continue
             context: dict[str, Any] = {name: items, **extra}
             page(
                 src,
                 template,
-                title if number == 1 else f"{title} ({number}/{len(parts)})",
+                shown,
                 description,
-                parts=list(enumerate(sources, 1)),
+                parts=numbered,
                 part=number,
-                anchors=href(src, first) + ANCHORS if anchored and len(parts) > 1 else None,
+                anchors=anchors,
+                digest=digest,
                 **context,
             )
 
@@ -1014,10 +1040,16 @@ def render(
             ),
             "questions",
             anchored=False,
+            texts=lambda question: [question.short_answer],
         )
     for question in content.questions:
+        src = f"questions/{question.id}.md"
+        answered = fresh.changed(question.id, question.as_of)
+        digest = inputs.question_page((src, answered), question) if inputs else None
+        if kept(src, digest):
+            continue
         page(
-            f"questions/{question.id}.md",
+            src,
             "question.md.j2",
             question.question,
             text(question.short_answer),
@@ -1031,8 +1063,9 @@ def render(
                 )
             ],
             question=question,
-            updated=fresh.changed(question.id, question.as_of),
+            updated=answered,
             reading=True,
+            digest=digest,
         )
     home = facts_index == "index.md"
     page(
@@ -1060,18 +1093,10 @@ def render(
             shown_also = also[topic.id][(number - 1) * share : number * share]
             anchors = href(src, first) + ANCHORS if len(parts) > 1 else None
             updated = max((fresh.changed(f.id, f.as_of) for f in facts), default=None)
-            digest = None
-            if inputs is not None and memo is not None:
-                own = (src, title, numbers, number, anchors, updated or site_updated)
-                digest = inputs.topic_page(own, topic, facts, shown_also)
-                kept = memo.page(language.tag, src, digest)
-                if kept is not None:  # the digest holds site.url: the image is there when the page has one
-                    pages.put(src, kept.packed)
-                    spans[src] = kept.spans
-                    image = share_path(src)
-                    if image and kept.image is not None:
-                        shares[image] = kept.image
-                    continue
+            own: tuple[Any, ...] = (src, title, numbers, number, anchors, updated or site_updated)
+            digest = inputs.topic_page(own, topic, facts, shown_also) if inputs else None
+            if kept(src, digest):
+                continue
             page(
                 src,
                 "topic.md.j2",
@@ -1085,12 +1110,8 @@ def render(
                 part=number,
                 anchors=anchors,
                 updated=updated,
+                digest=digest,
             )
-            if digest is not None and memo is not None:
-                image = share_path(src)
-                memo.keep_page(
-                    language.tag, src, digest, pages.packed(src), spans[src], shares[image] if image else None
-                )
     if content.events:
         split_list(
             "timeline.md",
@@ -1136,20 +1157,29 @@ def render(
             chart_size=chart_size,
         )
     source_pages = [part_page("sources.md", n) for n in range(1, len(index.source_parts) + 1)]
+    numbered_sources = list(enumerate(source_pages, 1))
+    sources_described = messages.gettext("Every source cited in %(site)s, with what cites it.", site=name)
     if len(source_pages) > 1:
         maps[page_url("sources.md") + ANCHORS] = anchor_map("sources.md", index.source_parts)
     for number, part in enumerate(index.source_parts, 1):
         src = source_pages[number - 1]
+        part_title = labels.sources if number == 1 else f"{labels.sources} ({number}/{len(source_pages)})"
+        anchors = href(src, "sources.md") + ANCHORS if len(source_pages) > 1 else None
+        own = (src, part_title, sources_described, numbered_sources, number, anchors, site_updated)
+        digest = inputs.sources_page(own, part) if inputs else None
+        if kept(src, digest):
+            continue
         page(
             src,
             "sources.md.j2",
-            labels.sources if number == 1 else f"{labels.sources} ({number}/{len(source_pages)})",
-            messages.gettext("Every source cited in %(site)s, with what cites it.", site=name),
+            part_title,
+            sources_described,
             sources=part,
-            parts=list(enumerate(source_pages, 1)),
+            parts=numbered_sources,
             part=number,
-            anchors=href(src, "sources.md") + ANCHORS if len(source_pages) > 1 else None,
+            anchors=anchors,
             max_cited_by=MAX_CITED_BY,
+            digest=digest,
         )
     if content.corrections:
         page(
@@ -1188,6 +1218,7 @@ def render(
             ),
             "awaiting",
             anchored=False,
+            texts=lambda claim: [],
         )
     assets["feed.xml"] = atom_feed(site, changes, index.pages, site_updated, messages)
     page(
@@ -1218,6 +1249,7 @@ def render(
                 messages.gettext("The facts in %(site)s with the status %(status)s.", site=name, status=label),
                 "facts",
                 anchored=False,
+                texts=lambda fact: [],
                 heading=heading,
             )
     page(
