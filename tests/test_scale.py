@@ -118,7 +118,8 @@ def test_the_claims_by_status_page_samples_each_status_and_links_its_own_split_l
     first, second = pages["statuses/confirmed.md"], pages["statuses/confirmed/2.md"]
     assert first.startswith("---\ntitle: 'Claims by status: Confirmed'\n")
     assert second.startswith("---\ntitle: 'Claims by status: Confirmed (2/2)'\n")
-    assert first.count("\n- [") == 1 and second.count("\n- [") == 1
+    assert first.count("\n<li><a href=") == 1 and second.count("\n<li><a href=") == 1
+    assert '<li><a href="../../../facts/trade/#beta-fact">' in second  # the link MkDocs made of facts/trade.md
     assert '<strong aria-current="page">2</strong>' in second
 
 
