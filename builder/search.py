@@ -46,9 +46,11 @@ LISTING = "explainer-search.json"
 spelling-variant table."""
 ENTRY = "pagefind-entry.json"
 """The file every complete Pagefind index (each part's folder) has."""
-PART_SIZE = 15_000
+PART_SIZE = 6_000
 """Records per part of the index at most, by default: Pagefind's indexer holds a run's whole index in memory
-(about 35 KB a record), and a rebuild indexes again only the parts whose records changed."""
+(about 36 KB a record), a rebuild indexes again only the parts whose records changed, and a reader's search
+answers sooner from several small parts than from one large one (at 10,000 generated facts, first results in
+1.0-3.4 s from three parts against 2.5-6.9 s from one, for 20 KB more downloaded)."""
 ASSETS = Path(__file__).parent / "searchui"
 """The search worker and the results' style sheet, added to the site by the plugin (not to generated projects)."""
 WORKER = "assets/javascripts/workers/explainer-search.js"
