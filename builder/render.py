@@ -268,10 +268,9 @@ class Index:
     whose anchor map sends a reader on to the right part): what permalinks and citations point to."""
     topic_parts: dict[str, list[list[Fact]]] = field(default_factory=dict)
     """Topic id -> its facts, page by page (one page unless the topic holds more than MAX_FACTS_PER_PAGE)."""
-    source_parts: list[list[Source]] = field(default_factory=list)
     list_parts: dict[str, list[list[Any]]] = field(default_factory=dict)
-    """First page of another list that grows with the content (timeline, people) -> its items, page by page."""
-    """The sources in the order the sources page lists them, page by page."""
+    """First page of another list that grows with the content (timeline, people, the sources in the order
+    their page lists them, and the lists render() adds) -> its items, page by page."""
     cited_by: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     """Source id -> (label, page, anchor) of everything that cites it."""
 
@@ -322,8 +321,8 @@ class Index:
                     index.homes[item.id] = first
         ordered = sorted(content.sources, key=lambda s: (s.publisher.lower(), s.id))
         weights = [SOURCE_WEIGHT + CITED_BY_WEIGHT * min(len(index.cited_by[s.id]), MAX_CITED_BY) for s in ordered]
-        index.source_parts = _chunks(ordered, weights, MAX_SOURCES_WEIGHT)
-        for number, part in enumerate(index.source_parts[1:], 2):
+        index.list_parts["sources.md"] = _chunks(ordered, weights, MAX_SOURCES_WEIGHT)
+        for number, part in enumerate(index.list_parts["sources.md"][1:], 2):
             for source in part:
                 index.pages[source.id] = part_page("sources.md", number)
                 index.homes[source.id] = "sources.md"
@@ -985,13 +984,12 @@ def render(
         description: str,
         name: str,
         anchored: bool = True,
-        texts: Callable[[Any], list[str]] | None = None,
+        kept_by: Callable[[PageInputs, tuple[Any, ...], list[Any]], str] | None = None,
         **extra: Any,
     ) -> None:
         """A list page, split into pages as Index.list_parts says; with an anchor map when its items have ids.
-        `texts`: the editor texts of an item whose citations the template renders, given when it shows nothing
-        else but the items' own fields and links to them (each page is then kept, by PageInputs.list_page);
-        `extra`: more for the template."""
+        `kept_by`: the digest of what a page reads (builder/memo.py), from its own values and its items, for
+        lists whose pages are kept; `extra`: more for the template."""
         parts = index.list_parts[first] or [[]]
         sources = [part_page(first, n) for n in range(1, len(parts) + 1)]
         if anchored and len(parts) > 1:
@@ -1002,7 +1000,7 @@ def render(
             shown = title if number == 1 else f"{title} ({number}/{len(parts)})"
             anchors = href(src, first) + ANCHORS if anchored and len(parts) > 1 else None
             own = (src, shown, description, numbered, number, anchors, site_updated, extra)
-            digest = inputs.list_page(own, items, [t for i in items for t in texts(i)]) if inputs and texts else None
+            digest = kept_by(inputs, own, items) if inputs and kept_by else None
             if kept(src, digest):
                 continue
             context: dict[str, Any] = {name: items, **extra}
@@ -1040,7 +1038,7 @@ def render(
             ),
             "questions",
             anchored=False,
-            texts=lambda question: [question.short_answer],
+            kept_by=lambda inputs, own, items: inputs.list_page(own, items, [q.short_answer for q in items]),
         )
     for question in content.questions:
         src = f"questions/{question.id}.md"
@@ -1156,31 +1154,15 @@ def render(
             charts=charts,
             chart_size=chart_size,
         )
-    source_pages = [part_page("sources.md", n) for n in range(1, len(index.source_parts) + 1)]
-    numbered_sources = list(enumerate(source_pages, 1))
-    sources_described = messages.gettext("Every source cited in %(site)s, with what cites it.", site=name)
-    if len(source_pages) > 1:
-        maps[page_url("sources.md") + ANCHORS] = anchor_map("sources.md", index.source_parts)
-    for number, part in enumerate(index.source_parts, 1):
-        src = source_pages[number - 1]
-        part_title = labels.sources if number == 1 else f"{labels.sources} ({number}/{len(source_pages)})"
-        anchors = href(src, "sources.md") + ANCHORS if len(source_pages) > 1 else None
-        own = (src, part_title, sources_described, numbered_sources, number, anchors, site_updated)
-        digest = inputs.sources_page(own, part) if inputs else None
-        if kept(src, digest):
-            continue
-        page(
-            src,
-            "sources.md.j2",
-            part_title,
-            sources_described,
-            sources=part,
-            parts=numbered_sources,
-            part=number,
-            anchors=anchors,
-            max_cited_by=MAX_CITED_BY,
-            digest=digest,
-        )
+    split_list(
+        "sources.md",
+        "sources.md.j2",
+        labels.sources,
+        messages.gettext("Every source cited in %(site)s, with what cites it.", site=name),
+        "sources",
+        kept_by=PageInputs.sources_page,
+        max_cited_by=MAX_CITED_BY,
+    )
     if content.corrections:
         page(
             "corrections.md",
@@ -1218,7 +1200,7 @@ def render(
             ),
             "awaiting",
             anchored=False,
-            texts=lambda claim: [],
+            kept_by=lambda inputs, own, items: inputs.list_page(own, items, []),
         )
     assets["feed.xml"] = atom_feed(site, changes, index.pages, site_updated, messages)
     page(
@@ -1249,7 +1231,7 @@ def render(
                 messages.gettext("The facts in %(site)s with the status %(status)s.", site=name, status=label),
                 "facts",
                 anchored=False,
-                texts=lambda fact: [],
+                kept_by=lambda inputs, own, items: inputs.list_page(own, items, []),
                 heading=heading,
             )
     page(

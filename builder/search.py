@@ -289,8 +289,9 @@ def parts(found: list[Record], language: str, size: int = PART_SIZE) -> list[Par
     for record in found:
         groups[zlib.crc32(record.url.encode()) % count].append(record.document(language))
     made = []
+    common = f"{pagefind_version()}\0{language}".encode()
     for documents in groups:
-        digest = hashlib.sha256(f"{pagefind_version()}\0{language}".encode())
+        digest = hashlib.sha256(common)
         for document in documents:
             digest.update(b"\0" + document.encode())
         made.append(Part(digest.hexdigest()[:20], documents))
