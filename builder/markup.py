@@ -236,10 +236,16 @@ class Prose:
         """Take the conversions and audits an earlier run remembered."""
         self._stored = {name: dict(stored.get(name, {})) for name in ("held", "clean", "audits", "texts")}
 
-    def _recall(self, table: str, key: tuple[str, str | None]) -> Any | None:
-        found = self._stored[table].pop(key, None)
+    def _known(self, name: str, table: dict[tuple[str, str | None], Any], key: tuple[str, str | None]) -> Any | None:
+        """The value kept in one of the tables above, from this run or else an earlier one (then moved into the
+        table); None when it must be worked out (the tables have then changed)."""
+        found = table.get(key)
         if found is None:
-            self.changed = True
+            found = self._stored[name].pop(key, None)
+            if found is None:
+                self.changed = True
+            else:
+                table[key] = found
         return found
 
     def convert(self, text: str) -> str:
@@ -248,10 +254,8 @@ class Prose:
 
     def _convert_held(self, text: str, pattern: re.Pattern[str] | None) -> tuple[str, list[str]]:
         key = (text, pattern.pattern if pattern is not None else None)
-        held = self._held.get(key) or self._recall("held", key)
-        if held is not None:
-            self._held[key] = held
-        else:
+        held = self._known("held", self._held, key)
+        if held is None:
             runs: list[str] = []
             if pattern is not None:
 
@@ -279,10 +283,8 @@ class Prose:
         converted, held_runs = self._convert_held(text, pattern)
         runs: list[Any] = list(held_runs)  # a copy: the closing run is this call's, not the cache's
         key = (text, pattern.pattern if pattern is not None else None)
-        result = self._clean.get(key) or self._recall("clean", key)
-        if result is not None:
-            self._clean[key] = result
-        else:
+        result = self._known("clean", self._clean, key)
+        if result is None:
             clean = nh3.clean(
                 converted,
                 tags=set(TAGS),
@@ -307,18 +309,10 @@ class Prose:
             )
         return Markup(result)
 
-    def _plain_text(self, key: tuple[str, str | None]) -> str | None:
-        found = self._texts.get(key)
-        if found is None:
-            found = self._recall("texts", key)
-            if found is not None:
-                self._texts[key] = found
-        return found
-
     def text(self, text: str) -> str:
         """The plain text a reader would see of editor Markdown, on one line (the conversion kept between runs)."""
         key = (text, None)
-        found = self._plain_text(key)
+        found = self._known("texts", self._texts, key)
         if found is None:
             converted = self._convert_held(text.replace("\ue000", "").replace("\ue001", ""), None)[0]
             found = self._texts[key] = _plain(converted)
@@ -328,7 +322,7 @@ class Prose:
         """The plain text of editor Markdown without what `pattern` finds (citations), on one line; from the
         same conversion `html` uses."""
         key = (text, pattern.pattern)
-        found = self._plain_text(key)
+        found = self._known("texts", self._texts, key)
         if found is None:
             converted, _ = self._convert_held(text, pattern)
             found = self._texts[key] = " ".join(PLACEHOLDER.sub("", _plain(converted)).split())
@@ -340,10 +334,9 @@ class Prose:
         `ignore`: syntax the builder replaces before conversion (citations), which makes no markup.
         """
         key = (text, ignore.pattern if ignore is not None else None)
-        found = self._audits.get(key)
+        found = self._known("audits", self._audits, key)
         if found is None:
-            found = self._recall("audits", key)
-            found = self._audits[key] = self._audit(text, ignore) if found is None else found
+            found = self._audits[key] = self._audit(text, ignore)
         return list(found)
 
     def _audit(self, text: str, ignore: re.Pattern[str] | None) -> list[Refusal]:

@@ -94,7 +94,7 @@ class ExplainerConfig(base.Config):
     search_part = c.Type(int, default=PART_SIZE)
     """Records per part of the search index at most: each part is indexed by a Pagefind run of its own, one
     after another, and a rebuild indexes again only the parts whose records changed. Smaller parts bound
-    Pagefind's memory (about 35 KB a record) but give the reader's first search more files to load."""
+    Pagefind's memory (about 36 KB a record) but give the reader's first search more files to load."""
 
     poll_interval = c.Type(float, default=0.1)
     """Live preview: how often, in seconds, the watched folders are checked for saved files."""
