@@ -70,6 +70,8 @@ class Document:
     """Each item validated without problems, by its type and path: a file whose bytes did not change is the
     same Document at the next check of the same ParseCache (the live preview's), and is not validated again.
     The models are frozen."""
+    scan: Any = None
+    """What checking this file on its own found (builder/scan.py): kept with the parse, like the models."""
 
     @property
     def marks(self) -> dict[Path_, Mark]:
@@ -415,19 +417,19 @@ class ParseCache:
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[bytes, Loaded]] = {}
-        self._stored: dict[str, tuple[bytes, Any]] = {}
+        self._stored: dict[str, tuple[bytes, Any, Any]] = {}
         self.changed = False
 
-    def remembered(self) -> dict[str, tuple[bytes, Any]]:
-        """File -> (digest, value) of every file read without problems: what the next run may reuse."""
+    def remembered(self) -> dict[str, tuple[bytes, Any, Any]]:
+        """File -> (digest, value, scan) of every file read without problems: what the next run may reuse."""
         self.changed = False
         return {
-            display: (digest, doc.data)
+            display: (digest, doc.data, doc.scan)
             for display, (digest, (doc, problems)) in self._entries.items()
             if doc is not None and not problems
         }
 
-    def recall(self, stored: dict[str, tuple[bytes, Any]]) -> None:
+    def recall(self, stored: dict[str, tuple[bytes, Any, Any]]) -> None:
         self._stored = dict(stored)
 
     def stored(self, display: str, digest: bytes, raw: bytes) -> Loaded | None:
@@ -435,7 +437,8 @@ class ParseCache:
         kept = self._stored.pop(display, None)
         if kept is None or kept[0] != digest:
             return None
-        return Document(display, kept[1], None, None, text=raw.decode("utf-8").removeprefix("\ufeff")), []
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        return Document(display, kept[1], None, None, text=text, scan=kept[2]), []
 
     def __len__(self) -> int:
         return len(self._entries)

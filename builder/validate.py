@@ -20,9 +20,8 @@ from pydantic import BaseModel, ValidationError
 from .editions import untranslated_fields
 from .i18n.check import check_languages, check_message_files, own_catalogues
 from .load import Document, ParseCache, Path_, load_file
-from .markup import ATTRIBUTE_SYNTAX, Prose
+from .markup import Prose
 from .model import (
-    CITE,
     CONTENT_TYPES,
     DATE_FIELDS,
     NAV_LABELS,
@@ -32,17 +31,10 @@ from .model import (
     Site,
     SourceKind,
     Status,
-    markdown_fields,
 )
 from .pages import PAGES, orphan_translations
 from .problems import CODES, Level, Problem
-
-RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
-"""Only for a friendlier message: raw HTML never reaches a page (markup.py shows it as text)."""
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Control characters (tab and line breaks aside): written as YAML escapes such as "\\x1e", they are invisible to
-an editor and not allowed in an HTML page."""
-TEMPLATE = re.compile(r"\{[{%]")
+from .scan import CITES, is_site, match, scan
 
 _TYPE_NAMES = {
     "string_type": "text",
@@ -138,6 +130,11 @@ class _Checker:
         first[2] += 1
         first[3] += CODES[code][0] is Level.ERROR
 
+    def report(self, doc: Document, path: Path_, offset: int, code: str, message: str) -> None:
+        """A problem at character `offset` of the text at path."""
+        mark = doc.locate_in_text(path, offset)
+        self.record(doc.path, mark.line, mark.col, code, message)
+
     def full(self, doc: Document) -> bool:
         """Whether a file already has more problems than are listed: then costly hints are not worked out."""
         return self.per_file[doc.path] >= MAX_PROBLEMS_PER_FILE
@@ -214,46 +211,6 @@ class _Checker:
         else:
             self.add(doc, where, "bad-value", f"{who}: '{name}' is '{value}', which is not in the expected form")
 
-    # --- text in any field -----------------------------------------------------------------
-
-    def text(
-        self, doc: Document, path: Path_, value: str, refs: dict[str, str], complete: bool, markdown: bool
-    ) -> Iterator[str]:
-        """Check one string for markup that would not reach the page as written; yield the ids it cites."""
-
-        def report(offset: int, code: str, message: str) -> None:
-            mark = doc.locate_in_text(path, offset)
-            self.record(doc.path, mark.line, mark.col, code, message)
-
-        for pattern, code, message in (
-            (RAW_HTML, "raw-html", "contains raw HTML ('{m}'); write Markdown, and links as [text](https://...)"),
-            (TEMPLATE, "template-syntax", "contains template syntax ('{m}'); write plain text"),
-        ):
-            for match in pattern.finditer(value):
-                snippet = value[match.start() : match.start() + 12].split("\n")[0]
-                report(match.start(), code, message.format(m=snippet))
-        for match in CONTROL.finditer(value):
-            character = f"U+{ord(match.group(0)):04X}"
-            report(
-                match.start(),
-                "control-character",
-                f"contains the control character {character}, which a page cannot show; remove it",
-            )
-        if markdown:
-            for refusal in self.prose.audit(value, CITE):
-                report(refusal.offset, refusal.code, refusal.message)
-        else:
-            for match in ATTRIBUTE_SYNTAX.finditer(value):
-                snippet = value[match.start() : match.start() + 16].split("\n")[0]
-                report(match.start(), "attribute-syntax", f"contains attribute syntax ('{snippet}'); write plain text")
-        for match in CITE.finditer(value):
-            ident = match.group(1)
-            if ident in refs:
-                yield ident
-            elif complete:
-                hint = "" if self.full(doc) else did_you_mean(ident, refs)
-                report(match.start(), "unknown-reference", f"[@{ident}] names neither a fact nor a source{hint}")
-
 
 def _date_detail(detail: str) -> str:
     detail = detail.removeprefix("Value error, ")
@@ -285,17 +242,6 @@ def _inner_model(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
-
-
-def _walk_strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, sub in value.items():
-            yield from _walk_strings(sub, (*path, key))
-    elif isinstance(value, list):
-        for index, sub in enumerate(value):
-            yield from _walk_strings(sub, (*path, index))
 
 
 def discover(content_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
@@ -387,7 +333,7 @@ def check(
     site_seen = False
     for doc in docs:
         folder = doc.folder
-        if _is_site(doc):
+        if is_site(doc):
             site_seen = True
             if isinstance(doc.data, dict):
                 site = checker.item("site settings", Site, doc, ())
@@ -433,7 +379,7 @@ def check(
         )
 
     _cross_check(checker, docs, raw_ids, complete)
-    check_languages(checker, docs, own_catalogues(content_dir))
+    check_languages(checker, docs, own_catalogues(content_dir), lambda doc: scan(doc, checker.prose).translations)
     check_message_files(checker, content_dir, display)
     if complete:
         _status_sources(checker, items)
@@ -579,31 +525,6 @@ def _not_listed(omitted: dict[str, list[int]]) -> list[Problem]:
     return lines
 
 
-REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
-"""For each kind of item: the paths (with '*' for any list index) that hold ids of other items."""
-_CITES = ((("citations", "*", "source"), "source"), (("citations", "*", "speaker"), "person"))
-REFERENCES.update(
-    {
-        "fact": (
-            *_CITES,
-            (("figures", "*", "source"), "source"),
-            (("figures", "*", "speaker"), "person"),
-            (("topics", "*"), "topic"),
-        ),
-        "question": ((("facts", "*"), "fact"), (("related", "*"), "question"), (("topics", "*"), "topic")),
-        "event": (*_CITES, (("facts", "*"), "fact"), (("topics", "*"), "topic")),
-        "element": (*_CITES, (("controls", "*", "event"), "event")),
-        "person": _CITES,
-        "dataset": ((("source",), "source"),),
-        "correction": _CITES,
-        "site settings": (
-            (("story", "key_points", "*"), "fact"),
-            (("story", "voices", "*"), "fact"),
-            (("story", "timeline", "*"), "event"),
-            (("story", "questions", "*"), "question"),
-        ),
-    }
-)
 _CODES = {
     "source": "unknown-source",
     "person": "unknown-person",
@@ -612,20 +533,6 @@ _CODES = {
     "question": "unknown-question",
     "event": "unknown-event",
 }
-
-
-def _match(value: Any, pattern: tuple[str, ...], path: Path_) -> Iterator[tuple[Path_, str]]:
-    """The string values at pattern under value ('*' matches every list index)."""
-    if not pattern:
-        if isinstance(value, str):
-            yield path, value
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        for index, sub in enumerate(value if isinstance(value, list) else []):
-            yield from _match(sub, rest, (*path, index))
-    elif isinstance(value, dict) and head in value:
-        yield from _match(value[head], rest, (*path, head))
 
 
 def _cross_check(
@@ -638,7 +545,7 @@ def _cross_check(
     known: dict[str, set[str]] = {kind: set() for kind in _CODES}
     for ident, (kind, _, _) in raw_ids.items():
         known.setdefault(kind, set()).add(ident)
-    site_docs = [d for d in docs if _is_site(d)]
+    site_docs = [d for d in docs if is_site(d)]
     for doc in site_docs:
         topics = doc.data.get("topics") if isinstance(doc.data, dict) else None
         known["topic"].update(t["id"] for t in topics or [] if isinstance(t, dict) and isinstance(t.get("id"), str))
@@ -650,25 +557,24 @@ def _cross_check(
     cited: set[str] = set()
     for ident, (kind, doc, path) in [*raw_ids.items(), *(("", ("site settings", d, ())) for d in site_docs)]:
         who = f"{kind} '{ident}'" if ident else "site.yaml"
-        for pattern, target in REFERENCES.get(kind, ()):
+        for where, value, target in scan(doc, checker.prose).references.get(path, ()):
             if target == "topic" and not site_docs:
                 continue
-            for where, value in _match(doc.data_at(path), pattern, path):
-                if target == "source":
-                    cited.add(value)
-                if value not in known[target]:
-                    if not complete:
-                        continue
-                    verb = "cites" if target == "source" else "names"
-                    hint = "" if checker.full(doc) else did_you_mean(value, known[target])
-                    checker.add(doc, where, _CODES[target], f"{who} {verb} unknown {target} '{value}'{hint}")
-                elif target == "source" and value in aggregators and kind != "dataset":
-                    checker.add(
-                        doc,
-                        where,
-                        "cites-aggregator",
-                        f"{who} cites '{value}', an aggregator: cite the original publisher instead",
-                    )
+            if target == "source":
+                cited.add(value)
+            if value not in known[target]:
+                if not complete:
+                    continue
+                verb = "cites" if target == "source" else "names"
+                hint = "" if checker.full(doc) else did_you_mean(value, known[target])
+                checker.add(doc, where, _CODES[target], f"{who} {verb} unknown {target} '{value}'{hint}")
+            elif target == "source" and value in aggregators and kind != "dataset":
+                checker.add(
+                    doc,
+                    where,
+                    "cites-aggregator",
+                    f"{who} cites '{value}', an aggregator: cite the original publisher instead",
+                )
         for column in _unknown_columns(doc, path) if kind == "dataset" else ():
             checker.add(
                 doc, column[0], "unknown-column", f"{who}: row has a value for unknown column '{column[1]}'", key=True
@@ -676,35 +582,22 @@ def _cross_check(
 
     refs = {i: k for i, (k, _, _) in raw_ids.items() if k in ("fact", "source")}
     for doc in docs:
-        prose_fields = _prose_fields(doc)
-        for path, value in _walk_strings(doc.data, ()):
-            markdown = _pattern(path[0 if _is_site(doc) else 1 :]) in prose_fields
-            for ident in checker.text(doc, path, value, refs, complete, markdown):
-                if refs[ident] == "source":
-                    cited.add(ident)
+        for found in scan(doc, checker.prose).found:
+            if found.code != CITES:
+                checker.report(doc, found.path, found.offset, found.code, found.text)
+            elif found.text in refs:
+                if refs[found.text] == "source":
+                    cited.add(found.text)
                 else:
-                    _, fact_doc, fact_path = raw_ids[ident]
-                    cited.update(v for _, v in _match(fact_doc.data_at(fact_path), ("citations", "*", "source"), ()))
+                    _, fact_doc, fact_path = raw_ids[found.text]
+                    cited.update(v for _, v in match(fact_doc.data_at(fact_path), ("citations", "*", "source"), ()))
+            elif complete:
+                hint = "" if checker.full(doc) else did_you_mean(found.text, refs)
+                message = f"[@{found.text}] names neither a fact nor a source{hint}"
+                checker.report(doc, found.path, found.offset, "unknown-reference", message)
     for ident, (kind, doc, path) in raw_ids.items() if complete else ():
         if kind == "source" and ident not in cited and ident not in aggregators:
             checker.add(doc, (*path, "id"), "unused-source", f"source '{ident}' is never cited")
-
-
-def _prose_fields(doc: Document) -> frozenset[tuple[str, ...]]:
-    return markdown_fields(Site if _is_site(doc) else CONTENT_TYPES[doc.folder])
-
-
-def _pattern(path: Path_) -> tuple[str, ...]:
-    """A value's path with list indexes and translations' language keys as '*', to compare with the model's
-    field paths."""
-    return tuple(
-        "*" if isinstance(part, int) or (index and path[index - 1] == TRANSLATIONS) else part
-        for index, part in enumerate(path)
-    )
-
-
-def _is_site(doc: Document) -> bool:
-    return doc.folder == ""
 
 
 def _get(doc: Document, path: Path_, key: str) -> Any:
@@ -713,8 +606,8 @@ def _get(doc: Document, path: Path_, key: str) -> Any:
 
 
 def _unknown_columns(doc: Document, path: Path_) -> Iterator[tuple[Path_, str]]:
-    columns = {v for _, v in _match(doc.data_at(path), ("columns", "*", "id"), ())}
-    for row_path, _ in _match(doc.data_at(path), ("rows", "*", "label"), path):
+    columns = {v for _, v in match(doc.data_at(path), ("columns", "*", "id"), ())}
+    for row_path, _ in match(doc.data_at(path), ("rows", "*", "label"), path):
         values = doc.data_at((*row_path[:-1], "values"))
         for key in values if isinstance(values, dict) else {}:
             if key not in columns:

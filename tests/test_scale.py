@@ -198,6 +198,44 @@ def test_a_check_again_validates_only_the_files_that_changed(tmp_path: Path) -> 
     assert [p.code for p in broken.problems if p.code == "bad-value"] == ["bad-value"]
 
 
+def test_check_scans_a_file_again_only_when_its_bytes_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What check finds in one file on its own (builder/scan.py: its strings' problems and citations, the ids its
+    items name, its translations' languages) is kept with the file's parse. The preview's next check and a new
+    process's (through the cache) scan only the edited file, and report exactly what a check from nothing does."""
+    from builder import scan as scan_module
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    facts = content / "facts" / "basics.yaml"
+    text = facts.read_text(encoding="utf-8")
+    text = text.replace("output at 100 t", "output at <b>100 t</b> [@no-such-source]", 1)
+    text = text.replace("  status: confirmed\n", "  status: confirmed\n  translations: {de: {title: Alpha}}\n", 1)
+    facts.write_text(text, "utf-8")
+    scanned: list[str] = []
+    real = scan_module.translation_keys
+    monkeypatch.setattr(scan_module, "translation_keys", lambda doc: scanned.append(doc.path) or real(doc))
+    cache = ParseCache()
+    first = check(content, cache=cache)
+    assert len(scanned) == first.files
+    found = {p.code for p in first.problems}
+    assert {"raw-html", "unknown-reference", "unknown-edition"} <= found and "unknown-source" not in found, found
+    shown = next(path for path in scanned if path.endswith("facts/basics.yaml"))
+    sources = content / "sources" / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("id: source-a", "id: source-renamed", 1), "utf-8")
+    scanned.clear()
+    again = check(content, cache=cache)
+    assert scanned == [shown.replace("facts/basics.yaml", "sources/sources.yaml")]
+    assert any(p.code == "unknown-source" and "'source-a'" in p.message and p.file == shown for p in again.problems)
+    scanned.clear()
+    assert again.problems == check(content).problems  # from nothing
+    stored = pickle.loads(pickle.dumps(cache.remembered()))  # a new process, through the cache
+    later = ParseCache()
+    later.recall(stored)
+    scanned.clear()
+    assert check(content, cache=later).problems == again.problems
+    assert scanned == []
+
+
 def test_a_new_process_takes_the_plain_texts_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The search records and the pages' structured data read every item's plain text: a build after an edit
     works out only the edited texts' (builder/markup.py keeps them in the cache with the conversions)."""

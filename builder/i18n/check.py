@@ -6,7 +6,7 @@ Run by validate.check on the raw YAML, so each problem is located at the value o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,8 +23,15 @@ def supported_list(own: set[str]) -> str:
     return ", ".join(sorted({*shipped(), *(name.replace("_", "-") for name in own)}))
 
 
-def check_languages(checker: Reporter, docs: list[Document], own: set[str]) -> None:
-    """`own`: the languages (gettext names) the explainer brings catalogues for, in content/messages/."""
+def check_languages(
+    checker: Reporter,
+    docs: list[Document],
+    own: set[str],
+    keys: Callable[[Document], Iterable[tuple[Path_, str, str]]] | None = None,
+) -> None:
+    """`own`: the languages (gettext names) the explainer brings catalogues for, in content/messages/; `keys`:
+    each file's translations' language keys (default: `translation_keys`; validate.py keeps them per file)."""
+    keys = keys or translation_keys
     site = next((d for d in docs if d.folder == "" and isinstance(d.data, dict)), None)
     if site is None:
         return
@@ -43,7 +50,7 @@ def check_languages(checker: Reporter, docs: list[Document], own: set[str]) -> N
             checker.add(site, ("editions", index), "bad-value", f"site.yaml: edition '{edition}' is {what}")
         editions.append(edition)
     for doc in docs:
-        for path, key, who in _translation_keys(doc):
+        for path, key, who in keys(doc):
             if key in editions:
                 continue
             if key == language:
@@ -61,7 +68,7 @@ def _unsupported(what: str, tag: str, own: set[str]) -> str:
     )
 
 
-def _translation_keys(doc: Document) -> Iterator[tuple[Path_, str, str]]:
+def translation_keys(doc: Document) -> Iterator[tuple[Path_, str, str]]:
     """(path of a translations mapping, one of its language keys, who it belongs to) in a file."""
 
     def walk(value: Any, path: Path_, who: str) -> Iterator[tuple[Path_, str, str]]:
