@@ -499,11 +499,14 @@ def _package_name(site: Site) -> str:
     return name or "explainer-data"
 
 
-def downloads(content: Content, parts: DownloadParts | None = None) -> dict[str, str]:
+def downloads(
+    content: Content, parts: DownloadParts | None = None, counts: dict[str, int] | None = None
+) -> dict[str, str]:
     """Every download file and the data dictionary, keyed by path under the docs folder.
 
     A table without rows (questions, events, figures or datasets an explainer does not have) is left out.
-    `parts`: the items' parts of the tables written before (`table_files`)."""
+    `parts`: the items' parts of the tables written before (`table_files`); `counts`, when given, is filled with
+    each table's number of rows, by its name (what `listing` shows)."""
     site = content.site
     files: dict[str, str] = {}
     resources: list[dict[str, Any]] = []
@@ -512,13 +515,14 @@ def downloads(content: Content, parts: DownloadParts | None = None) -> dict[str,
         as_csv, as_json, rows = table_files(table, parts, digest)
         if not rows:
             continue  # a content type the explainer does not have: no file, no entry in the dictionary
+        if counts is not None:
+            counts[table.name] = rows
         for suffix, text, media, listed in (
             ("csv", as_csv, "text/csv", "string"),
             ("json", as_json, "application/json", "array"),
         ):
             path = f"{table.name}.{suffix}"
             files[f"{FOLDER}/{path}"] = text
-            data = text.encode("utf-8")
             schema = _schema(table, listed)
             if suffix == "json" and "foreignKeys" in schema:
                 # A foreign key names a resource; the CSV tables carry them, the JSON copies refer to those.
@@ -536,6 +540,7 @@ def downloads(content: Content, parts: DownloadParts | None = None) -> dict[str,
             }
             if suffix == "csv":
                 # Frictionless checks a CSV file's size and hash; it reads JSON as data and cannot check them.
+                data = text.encode("utf-8")
                 resource |= {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
             resources.append(resource)
     package: dict[str, Any] = {
@@ -555,8 +560,9 @@ def downloads(content: Content, parts: DownloadParts | None = None) -> dict[str,
     return files
 
 
-def listing(files: dict[str, str]) -> list[dict[str, Any]]:
-    """What the downloads page lists: each table with its CSV and JSON files, their sizes and row count."""
+def listing(files: dict[str, str], counts: dict[str, int]) -> list[dict[str, Any]]:
+    """What the downloads page lists: each table with its CSV and JSON files, their sizes and row count
+    (`counts`, filled by `downloads`)."""
     package = json.loads(files[f"{FOLDER}/{DICTIONARY}"])
     entries: dict[str, dict[str, Any]] = {}
     for resource in package["resources"]:
@@ -564,16 +570,10 @@ def listing(files: dict[str, str]) -> list[dict[str, Any]]:
         entry = entries.setdefault(
             name, {"name": name, "title": resource["title"], "description": resource["description"], "files": []}
         )
-        text = files[f"{FOLDER}/{resource['path']}"]
-        if resource["format"] == "json":
-            entry["rows"] = len(json.loads(text))
+        entry["rows"] = counts[name]
+        written = len(files[f"{FOLDER}/{resource['path']}"].encode("utf-8"))
         entry["files"].append(
-            {
-                "path": f"{FOLDER}/{resource['path']}",
-                "name": resource["path"],
-                "size": size(len(text.encode("utf-8"))),
-                "bytes": len(text.encode("utf-8")),
-            }
+            {"path": f"{FOLDER}/{resource['path']}", "name": resource["path"], "size": size(written), "bytes": written}
         )
     return list(entries.values())
 

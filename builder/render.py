@@ -1138,7 +1138,8 @@ def render(
             ),
             "people",
         )
-    assets: dict[str, str] = downloads(content, download_parts)
+    rows: dict[str, int] = {}
+    assets: dict[str, str] = downloads(content, download_parts, rows)
     if content.datasets:
         charts = {d.id: f"{d.id}.svg" for d in content.datasets if d.chart == "bar"}
         for dataset in content.datasets:
@@ -1261,7 +1262,7 @@ def render(
             what=messages.join(messages.gettext(word) for word in _published(content)),
             site=name,
         ),
-        tables=listing(assets),
+        tables=listing(assets, rows),
         dictionary=f"{FOLDER}/datapackage.json",
     )
 

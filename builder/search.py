@@ -182,17 +182,21 @@ def plain_text(markdown_text: str, prose: Prose) -> str:
     """The text a reader sees of editor Markdown, without its citations, on one line: from the conversion the
     page's HTML was made from (Prose.text_without, which the render has done). Most statements hold no
     Markdown syntax at all, and skip it (the same result, a tenth of the time)."""
-    stripped = CITE_RUN.sub("", markdown_text)
+    stripped = CITE_RUN.sub("", markdown_text) if "[@" in markdown_text else markdown_text
     if MARKDOWN_SYNTAX.search(stripped):
         return prose.text_without(markdown_text, CITE_RUN)
     return " ".join(stripped.split())
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (a page's front matter is read for every record)."""
 
 
 def _front_matter(page: str) -> dict[str, str]:
     if not page.startswith("---\n"):
         return {}
     end = page.find("\n---\n", 4)
-    meta = yaml.safe_load(page[4:end]) if end > 0 else None
+    meta = yaml.load(page[4:end], Loader=_LOADER) if end > 0 else None
     return meta if isinstance(meta, dict) else {}
 
 
