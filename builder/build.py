@@ -29,6 +29,7 @@ from babel import Locale
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Store
 from .charts import ChartCache
+from .collector import settled, sparing
 from .editions import edition
 from .history import HistoryCache, head_commit, load_history
 from .i18n import parse
@@ -129,7 +130,8 @@ def prepare(
     (builder/opendata.py).
     """
     prose = prose or Prose()
-    checked = check(content_dir, cache=parsed, prose=prose)
+    with sparing():  # builder/collector.py
+        checked = check(content_dir, cache=parsed, prose=prose)
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
     if url:  # the address the site is published at, given on the command line (CI): it replaces site.yaml's
@@ -140,27 +142,28 @@ def prepare(
     site = content.site
     switch = language_switch(site.language, site.editions)
     messages = Messages.of(site.language, content_dir)
-    rendered = render(
-        content, charts, past, today, prose, messages, images=images, memo=memo, download_parts=download_parts
-    )
-    rendered.alternates = switch[site.language]
-    editions: dict[str, Rendered] = {}
-    for language in site.editions:
-        shown = edition(content, language)
-        editions[language] = render(
-            shown.content,
-            charts,
-            past,
-            today,
-            prose,
-            Messages.of(language, content_dir),
-            images=images,
-            memo=memo,
-            download_parts=download_parts,
-            original=site.language,
-            untranslated=frozenset(shown.untranslated),
+    with settled():
+        rendered = render(
+            content, charts, past, today, prose, messages, images=images, memo=memo, download_parts=download_parts
         )
-        editions[language].alternates = switch[language]
+        rendered.alternates = switch[site.language]
+        editions: dict[str, Rendered] = {}
+        for language in site.editions:
+            shown = edition(content, language)
+            editions[language] = render(
+                shown.content,
+                charts,
+                past,
+                today,
+                prose,
+                Messages.of(language, content_dir),
+                images=images,
+                memo=memo,
+                download_parts=download_parts,
+                original=site.language,
+                untranslated=frozenset(shown.untranslated),
+            )
+            editions[language].alternates = switch[language]
     return Prepared(checked, rendered, editions)
 
 
@@ -240,10 +243,11 @@ class Preparer:
         if self.last is not None and key == self._key:
             return self.last
         if self.store is not None and self._key is None:
-            self.parsed.recall(self.store.read("parsed") or {})
-            self.prose.recall(self.store.read("prose") or {})
-            self.memo.recall(self.store.read("pages") or {})
-            self.download_parts.recall(self.store.read("downloads") or {})
+            with sparing():
+                self.parsed.recall(self.store.read("parsed") or {})
+                self.prose.recall(self.store.read("prose") or {})
+                self.memo.recall(self.store.read("pages") or {})
+                self.download_parts.recall(self.store.read("downloads") or {})
         self.memo.begin()
         self.download_parts.begin()
         self.last = prepare(
@@ -269,7 +273,9 @@ class Preparer:
     def save(self) -> None:
         """Write what changed in the caches to the store (after preparing; again after the search index's
         conversions)."""
-        if self.store is not None:
+        if self.store is None:
+            return
+        with sparing():
             if self.parsed.changed:
                 self.store.write("parsed", self.parsed.remembered())
             if self.prose.changed:

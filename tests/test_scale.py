@@ -12,6 +12,7 @@ import pickle
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -259,3 +260,34 @@ def test_a_new_process_takes_the_plain_texts_from_the_cache(tmp_path: Path, monk
 
     monkeypatch.setattr(markup, "_plain", refuse)
     assert search.records(prepared.checked.content, prepared.rendered, own_files(content), again.prose) == records
+
+
+def test_the_collector_spares_what_preparing_makes_and_is_as_it_was_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """builder/collector.py: the content is checked with the oldest generation left unscanned, and rendered with
+    what was alive before left out of the scans; the collector is as it was after, even when the block fails."""
+    import gc
+
+    from builder import build as build_module
+    from builder.collector import SPARING, settled, sparing
+
+    before = gc.get_threshold()
+    seen: dict[str, Any] = {}
+    real_check, real_render = build_module.check, build_module.render
+
+    def check(*args: Any, **kwargs: Any) -> Any:
+        seen["check"] = gc.get_threshold()[2]
+        return real_check(*args, **kwargs)
+
+    def render(*args: Any, **kwargs: Any) -> Any:
+        seen["render"] = (gc.get_threshold()[2], gc.get_freeze_count())
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "check", check)
+    monkeypatch.setattr(build_module, "render", render)
+    assert prepare(FIXTURE, today=TODAY, history=False).rendered is not None
+    assert seen["check"] == SPARING
+    assert seen["render"][0] == before[2] and seen["render"][1] > 1000
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), sparing(), settled():
+        raise RuntimeError("a render that fails")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
