@@ -231,6 +231,10 @@ class Preparer:
         self.download_parts = DownloadParts()
         """Each item's part of the downloads, kept from the last preparation (an item that did not change is not
         written again)."""
+        self.deferred = False
+        """Whether the cache is written only after the first preparation and when `save` is called (the live
+        preview, when it stops), not after every preparation: a rebuild changes a few entries of parts that take
+        a large site a fifth of a second to write, and the cache is only ever a head start."""
         self.last: Prepared | None = None
         self._key: tuple[Path, bytes, dt.date, str | None, str | None] | None = None
 
@@ -242,7 +246,8 @@ class Preparer:
         key = (content_dir.resolve(), fingerprint(content_dir, TEMPLATES_DIR), day, head, url)
         if self.last is not None and key == self._key:
             return self.last
-        if self.store is not None and self._key is None:
+        first = self._key is None
+        if self.store is not None and first:
             with sparing():
                 self.parsed.recall(self.store.read("parsed") or {})
                 self.prose.recall(self.store.read("prose") or {})
@@ -267,7 +272,8 @@ class Preparer:
         if self.last.rendered is not None:  # a build that stops writes nothing, and keeps the pages it had
             self.memo.finish()
             self.download_parts.finish()
-            self.save()
+            if first or not self.deferred:
+                self.save()
         return self.last
 
     def save(self) -> None:
@@ -514,7 +520,8 @@ def build(
             if engine == "zensical":
                 _zensical_build(content_dir, staging, config_file, prepared)
             else:
-                manifests = _mkdocs_build(content_dir, staging, config_file, preparer, today, url, previous)
+                with settled():  # what preparing made lives on (builder/collector.py)
+                    manifests = _mkdocs_build(content_dir, staging, config_file, preparer, today, url, previous)
             writer.publish()
             if engine == "mkdocs":
                 preparer.store.write(part, {"identity": site_identity(site_dir), "manifests": manifests})

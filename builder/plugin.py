@@ -140,12 +140,16 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.serving = command == "serve"
         self.dirty = dirty
         self.indexer.live = self.serving  # the preview's index is read while a new one is written
+        self.preparer.deferred = self.serving  # the preview writes the cache when it stops
         self.later = search.IndexerThread(self.indexer, log) if self.serving else None
 
     def on_shutdown(self) -> None:
-        """The preview stops: let an index being written finish before MkDocs removes the preview's folder."""
+        """The preview stops: let an index being written finish before MkDocs removes the preview's folder, and
+        write the cache."""
         if self.later is not None:
             self.later.wait(timeout=60)
+        if self.serving:
+            self.preparer.save()
 
     def resolve_content(self, config: MkDocsConfig) -> Path:
         """The content folder, relative to the folder of the configuration file."""

@@ -291,3 +291,31 @@ def test_the_collector_spares_what_preparing_makes_and_is_as_it_was_after(monkey
     with pytest.raises(RuntimeError), sparing(), settled():
         raise RuntimeError("a render that fails")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_the_preview_writes_the_cache_after_its_first_build_and_when_it_stops(tmp_path: Path) -> None:
+    """A deferred Preparer (the live preview's) writes the cache after its first preparation, not after each
+    rebuild; the plugin writes it when the preview stops, and a new process then finds the last edit's pages."""
+    from builder.plugin import ExplainerPlugin
+
+    content = shutil.copytree(FIXTURE, tmp_path / "content")
+    store = Store(tmp_path / ".cache")
+    plugin = ExplainerPlugin()
+    plugin.on_startup(command="serve", dirty=True)
+    preparer = plugin.preparer
+    preparer.store = store
+    assert preparer.deferred
+    assert preparer.prepare(content, TODAY, history=False).rendered is not None
+    written = {part.name: part.read_bytes() for part in store.folder.iterdir()}
+    assert {"parsed.pickle", "prose.pickle", "pages.pickle", "downloads.pickle"} <= set(written)
+    facts = content / "facts" / "basics.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("output at 100 t", "output at 120 t"), "utf-8")
+    assert preparer.prepare(content, TODAY, history=False).rendered is not None
+    assert {part.name: part.read_bytes() for part in store.folder.iterdir()} == written
+    plugin.on_shutdown()
+    assert store.read("parsed") != pickle.loads(written["parsed.pickle"])[1]
+    again = Preparer(store)
+    assert not again.deferred
+    pages = again.prepare(content, TODAY, history=False).rendered
+    assert pages is not None and "120 t" in pages.pages["facts/basics.md"]
+    assert again.memo.reused == len(again.memo.remembered())  # every page came from the cache
