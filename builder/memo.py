@@ -12,7 +12,9 @@ A question's page, each page of the sources and each page of the lists of facts 
 the questions, the claims awaiting review) are kept the same way: a question's page reads the question, the
 facts it lists, the questions it links to, and what its answers cite; a page of the sources reads its sources,
 what cites each (its label and the page it is on) and what the sources' notes cite; a page of a list reads its
-items' own fields, where they are, and what the questions' short answers cite.
+items' own fields, where they are, and what the questions' short answers cite. A page of the timeline or of
+the people reads its events or people, the facts the events link to, what their texts cite, and the sources and
+people their citations name.
 
 Anything a page reads that is not in its digest would make a kept page wrong, so only pages whose reads are
 listed here are kept (tests/test_memo.py checks the templates against this list and compares memoized renders
@@ -22,6 +24,7 @@ with cold ones after every kind of edit). Every other page is rendered every tim
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +33,7 @@ from .model import CITE
 from .packed import unpack
 
 if TYPE_CHECKING:
-    from .model import Fact, Question, Site, Source, Topic
+    from .model import Event, Fact, Person, Question, Site, Source, Topic
     from .render import Freshness, Index
     from .stash import Spans
 
@@ -49,6 +52,8 @@ TEMPLATES = {
     "status.md.j2": set(),  # these three: PageInputs.list_page
     "questions.md.j2": set(),
     "review.md.j2": set(),
+    "timeline.md.j2": set(),  # these two: PageInputs.cited_list
+    "people.md.j2": set(),
 }
 """The templates of the pages kept, each with what it reads of `index` besides READS."""
 
@@ -85,6 +90,7 @@ class PageInputs:
                 "source": index.sources,
                 "person": index.people,
                 "question": index.questions,
+                "event": index.events,
             }
             item = tables[kind].get(ident)
             dates = self.fresh.dates(ident)
@@ -136,16 +142,29 @@ class PageInputs:
         awaiting review) that shows each item's own fields and links to it, and what `texts` cite."""
         return self._page((page,), [("listed", item.kind_name, [item.id]) for item in items], texts, [])
 
+    def cited_list(
+        self, page: tuple[Any, ...], kind: str, items: list[Event | Person], texts: list[str], linked: list[str]
+    ) -> str:
+        """The digest of one page of a list whose items show their own citations (the timeline's events, the
+        people): its items, the facts they link to (`linked`), what `texts` cite, and the sources and people
+        their citations name."""
+        shown = [("listed", kind, [item.id for item in items]), ("linked", "fact", linked)]
+        return self._page((page,), shown, texts, items)
+
     def _page(
-        self, own: tuple[Any, ...], items: list[tuple[str, str, list[str]]], texts: list[str], claims: list[Fact]
+        self,
+        own: tuple[Any, ...],
+        items: list[tuple[str, str, list[str]]],
+        texts: list[str],
+        claims: Sequence[Fact | Event | Person],
     ) -> str:
         """The digest of a page: `own` its own values, `items` (group, kind, ids) the items it shows; `texts` the
-        editor texts whose [@id] citations it renders, and `claims` the facts whose citations it renders: the
+        editor texts whose [@id] citations it renders, and `claims` the items whose citations it renders: the
         facts and sources those cite, and the people they quote, are digested too."""
         index = self.index
         cited = sorted({ident for text in texts for ident in CITE.findall(text)})
-        claims = claims + [index.facts[i] for i in cited if i in index.facts]
-        citations = [c for f in claims for c in (*f.citations, *f.figures)]
+        claims = [*claims, *(index.facts[i] for i in cited if i in index.facts)]
+        citations = [c for f in claims for c in (*f.citations, *getattr(f, "figures", ()))]
         sources = sorted({c.source for c in citations} | set(cited))
         people = sorted({c.speaker for c in citations if c.speaker})
         digest = hashlib.sha256(self.common)

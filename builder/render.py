@@ -1117,6 +1117,9 @@ def render(
             labels.timeline,
             messages.gettext("A dated, cited timeline of %(site)s.", site=name),
             "events",
+            kept_by=lambda inputs, own, events: inputs.cited_list(
+                own, "event", events, [e.summary or "" for e in events], [f for e in events for f in e.facts]
+            ),
         )
     if content.elements:
         page(
@@ -1137,6 +1140,9 @@ def render(
                 "People and organisations quoted or named in %(site)s, with the roles they held.", site=name
             ),
             "people",
+            kept_by=lambda inputs, own, people: inputs.cited_list(
+                own, "person", people, [p.description or "" for p in people], []
+            ),
         )
     rows: dict[str, int] = {}
     assets: dict[str, str] = downloads(content, download_parts, rows)

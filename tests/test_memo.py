@@ -79,7 +79,9 @@ ALPHA = "questions/what-is-alpha.md"
 QUESTIONS = [ALPHA, "questions/why-beta.md"]
 TOPICS = ["facts/basics.md", "facts/trade.md"]
 INDEX = ["questions/index.md", "questions/index/2.md"]
-EVERY = [*TOPICS, *QUESTIONS, *INDEX, *SOURCES, *STATUS_LISTS]
+LISTS = ["timeline.md", "people.md"]
+"""The lists whose items show their own citations (never split here)."""
+EVERY = [*TOPICS, *QUESTIONS, *INDEX, *SOURCES, *STATUS_LISTS, *LISTS]
 """The pages kept, with every list split into pages of one item."""
 
 LAST = [
@@ -91,6 +93,7 @@ LAST = [
     *STATUS_LISTS[:1],
     "statuses/confirmed/2.md",
     STATUS_LISTS[2],
+    *LISTS,
 ]
 """The pages kept after the edits before the last two, which every page reads."""
 
@@ -114,17 +117,17 @@ EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "a cited source's title",
         lambda c: replace(c / "sources" / "sources.yaml", "title: ", "title: New "),
-        [*TOPICS, *QUESTIONS, *INDEX, *SOURCES],
+        [*TOPICS, *QUESTIONS, *INDEX, *SOURCES, *LISTS],
     ),
     (
         "a quoted person's name",
         lambda c: replace(c / "people" / "people.yaml", "Olive Official", "Olga Official"),
-        ["facts/trade.md", ALPHA, "sources/3.md"],  # source-b is cited by the person
+        ["facts/trade.md", ALPHA, "sources/3.md", *LISTS],  # source-b is cited by the person; an event quotes them
     ),
     (
         "a quoted person's role",
         lambda c: replace(c / "people" / "people.yaml", "(March 2025)", "(May 2025)"),
-        ["facts/trade.md", ALPHA],
+        ["facts/trade.md", ALPHA, *LISTS],
     ),
     (
         "a fact cites another fact",
@@ -134,19 +137,19 @@ EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "the cited fact's quotation",
         lambda c: replace(facts(c), "They are flowing again", "They flow again"),
-        [*TOPICS, ALPHA, "statuses/single-source.md"],
+        [*TOPICS, ALPHA, "statuses/single-source.md", "timeline.md"],  # an event links the fact
     ),
     (
         "a source's note cites a fact",
         lambda c: replace(
             c / "sources" / "sources.yaml", "kind: government", "kind: government\n  note: See [@beta-fact]."
         ),
-        [*TOPICS, *QUESTIONS, *INDEX, "sources/2.md"],  # source-a, cited by all but the sources
+        [*TOPICS, *QUESTIONS, *INDEX, "sources/2.md", "timeline.md"],  # source-a, cited by all but the sources
     ),
     (
         "the quotation of the fact a source's note cites",
         lambda c: replace(facts(c), "They flow again", "They flow once more"),
-        [*TOPICS, ALPHA, "sources/2.md", "statuses/single-source.md"],
+        [*TOPICS, ALPHA, "sources/2.md", "statuses/single-source.md", "timeline.md"],
     ),
     (
         "a question's question",
@@ -161,22 +164,27 @@ EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "an event's title",
         lambda c: replace(c / "events" / "events.yaml", "Test mining begins", "Mining starts"),
-        ["sources/2.md"],
+        ["sources/2.md", "timeline.md"],
+    ),
+    (
+        "an event links a fact it does not cite",
+        lambda c: replace(c / "events" / "events.yaml", "facts: [beta-fact]", "facts: [beta-fact, gamma-fact]"),
+        ["timeline.md"],
     ),
     (
         "a fact's title",
         lambda c: replace(facts(c), "title: Share of output", "title: Share of the output"),
-        ["facts/basics.md", ALPHA, "sources/2.md", "sources/3.md", "statuses/disputed.md"],
+        ["facts/basics.md", ALPHA, "sources/2.md", "sources/3.md", "statuses/disputed.md", "timeline.md"],
     ),
     (
         "a fact's review date",
         lambda c: replace(facts(c), "review_by: 2025-06-01", "review_by: 2025-04-01"),
-        [*TOPICS, ALPHA, "review.md", "sources/2.md", "statuses/single-source.md"],
+        [*TOPICS, ALPHA, "review.md", "sources/2.md", "statuses/single-source.md", "timeline.md"],
     ),
     (
         "the title of a fact awaiting review",
         lambda c: replace(facts(c), "title: Officials on the flow", "title: Officials on the flows"),
-        [*TOPICS, ALPHA, "review.md", "sources/2.md", "sources/3.md", "statuses/single-source.md"],
+        [*TOPICS, ALPHA, "review.md", "sources/2.md", "sources/3.md", "statuses/single-source.md", "timeline.md"],
     ),
     (
         "a topic's label",
@@ -201,7 +209,7 @@ EDITS: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "a fact's status",
         lambda c: replace(facts(c), "status: disputed", "status: confirmed"),
-        ["facts/basics.md", ALPHA, "statuses/confirmed.md", "statuses/confirmed/2.md"],
+        ["facts/basics.md", ALPHA, "statuses/confirmed.md", "statuses/confirmed/2.md", "timeline.md"],
     ),
     (
         "the site's publisher",
@@ -243,7 +251,9 @@ def test_after_each_edit_a_memoized_render_equals_a_cold_one(tmp_path: Path, spl
     pages = drawn(preparer)
     first = preparer.prepare(content, TODAY, history=False, url=URL)
     assert first.rendered is not None and first.rendered.images  # share images are part of what is kept
-    assert sorted(pages) == sorted(EVERY if split else [*TOPICS, *QUESTIONS, "questions/index.md", "sources.md"])
+    assert sorted(pages) == sorted(
+        EVERY if split else [*TOPICS, *QUESTIONS, "questions/index.md", "sources.md", *LISTS]
+    )
     assert preparer.memo.reused == 0
     for what, edit, again in EDITS:
         pages.clear()
@@ -302,6 +312,7 @@ def test_a_commit_that_dates_a_fact_renders_its_page_again(tmp_path: Path, split
                 "facts/basics.md",
                 ALPHA,
                 *(INDEX + SOURCES + STATUS_LISTS if split else ["questions/index.md", "sources.md"]),
+                *LISTS,
             ]
         )
 
@@ -372,7 +383,8 @@ def test_a_new_process_reuses_the_pages_stored_in_the_cache(tmp_path: Path) -> N
     warm = preparer.prepare(content, TODAY, history=False)
     assert output(warm) == output(prepare(content, today=TODAY, history=False))
     assert sorted(pages) == ["facts/basics.md", ALPHA]  # the pages that show gamma-fact
-    assert preparer.memo.reused == 4  # the Trade page, the other question, the questions, the sources: cached
+    assert preparer.memo.reused == 6  # the Trade page, the other question, the questions, the sources, the
+    # timeline and the people: cached
     assert warm.rendered is not None and first.rendered is not None
     assert warm.rendered.pages["facts/basics.md"] != first.rendered.pages["facts/basics.md"]
 
