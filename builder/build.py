@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from babel import Locale
 
 from .cache import FOLDER as CACHE_FOLDER
-from .cache import Store
+from .cache import Dumps, Store
 from .charts import ChartCache
 from .collector import settled, sparing
 from .editions import edition
@@ -121,15 +121,17 @@ def prepare(
     images: ImageCache | None = None,
     memo: PageMemo | None = None,
     download_parts: DownloadParts | None = None,
+    dumps: Dumps | None = None,
 ) -> Prepared:
     """Read and validate everything; render only when nothing is wrong.
 
     `today` is the build date (default: today); with `history`, facts and answers are dated from the
     content's git history (builder/history.py), read only once the content is valid. `memo`: pages kept from
     the last preparation (builder/memo.py); `download_parts`: the items' parts of the downloads kept from it
-    (builder/opendata.py).
+    (builder/opendata.py); `dumps`: the items' JSON made before (builder/cache.py).
     """
     prose = prose or Prose()
+    dumps = dumps or Dumps()
     with sparing():  # builder/collector.py
         checked = check(content_dir, cache=parsed, prose=prose)
     if checked.content is None or has_errors(checked.problems):
@@ -144,7 +146,16 @@ def prepare(
     messages = Messages.of(site.language, content_dir)
     with settled():
         rendered = render(
-            content, charts, past, today, prose, messages, images=images, memo=memo, download_parts=download_parts
+            content,
+            charts,
+            past,
+            today,
+            prose,
+            messages,
+            images=images,
+            memo=memo,
+            download_parts=download_parts,
+            dumps=dumps,
         )
         rendered.alternates = switch[site.language]
         editions: dict[str, Rendered] = {}
@@ -160,6 +171,7 @@ def prepare(
                 images=images,
                 memo=memo,
                 download_parts=download_parts,
+                dumps=dumps,
                 original=site.language,
                 untranslated=frozenset(shown.untranslated),
             )
@@ -229,6 +241,8 @@ class Preparer:
         """Generated pages whose inputs are known, kept from the last preparation (a page whose inputs did not
         change is not rendered again)."""
         self.download_parts = DownloadParts()
+        self.dumps = Dumps()
+        """Each item's JSON, kept across the preview's rebuilds for the items of unchanged files."""
         """Each item's part of the downloads, kept from the last preparation (an item that did not change is not
         written again)."""
         self.deferred = False
@@ -255,6 +269,7 @@ class Preparer:
                 self.download_parts.recall(self.store.read("downloads") or {})
         self.memo.begin()
         self.download_parts.begin()
+        self.dumps.begin()
         self.last = prepare(
             content_dir,
             self.parsed,
@@ -267,6 +282,7 @@ class Preparer:
             self.images,
             self.memo,
             self.download_parts,
+            self.dumps,
         )
         self._key = key
         if self.last.rendered is not None:  # a build that stops writes nothing, and keeps the pages it had

@@ -81,6 +81,29 @@ class Store:
             return
 
 
+class Dumps:
+    """Each item's JSON (pydantic's model_dump_json), made once per item object: the page memo's digests and the
+    downloads' both read it. The live preview's unchanged files give the same item objects at every rebuild
+    (builder/load.py's Document keeps them, and the models are frozen), so their JSON is not made again there.
+    Held by the Preparer; each preparation keeps the items it read (`begin`)."""
+
+    def __init__(self) -> None:
+        self._now: dict[int, tuple[Any, str]] = {}
+        """id(item) -> (the item, held so that its id is not reused, its JSON)."""
+        self._last: dict[int, tuple[Any, str]] = {}
+
+    def begin(self) -> None:
+        self._last, self._now = self._now, {}
+
+    def json(self, item: Any) -> str:
+        key = id(item)
+        found = self._now.get(key)
+        if found is None:
+            kept = self._last.get(key)
+            found = self._now[key] = kept if kept is not None and kept[0] is item else (item, item.model_dump_json())
+        return found[1]
+
+
 K = TypeVar("K")
 V = TypeVar("V")
 

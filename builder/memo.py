@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .cache import Generations, builder_version, library_versions
+from .cache import Dumps, Generations, builder_version, library_versions
 from .model import CITE
 from .packed import unpack
 
@@ -61,8 +61,11 @@ TEMPLATES = {
 class PageInputs:
     """The digests of what pages read, for one render (one language): each item's serialisation made once."""
 
-    def __init__(self, index: Index, fresh: Freshness, site: Site, messages_key: str, original: str) -> None:
+    def __init__(
+        self, index: Index, fresh: Freshness, site: Site, messages_key: str, original: str, dumps: Dumps
+    ) -> None:
         self.index = index
+        self.dumps = dumps
         self.fresh = fresh
         self._items: dict[tuple[str, str], bytes] = {}
         language = index.language
@@ -98,7 +101,7 @@ class PageInputs:
                 [
                     kind,
                     ident,
-                    item.model_dump_json() if item is not None else "null",
+                    self.dumps.json(item) if item is not None else "null",
                     index.pages.get(ident, ""),
                     index.homes.get(ident, ""),
                     repr(index.language.fallback(ident)),

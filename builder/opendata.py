@@ -26,7 +26,7 @@ from typing import Any
 import pydantic_core
 from pydantic import BaseModel
 
-from .cache import Generations
+from .cache import Dumps, Generations
 from .model import (
     N_,
     STATUS_TEXT,
@@ -423,16 +423,17 @@ def _part(table: Table, owner: Any) -> Part:
     return Part(buffer.getvalue(), text[2:-3], len(rows))  # "[\n" and "\n]\n" are the table's
 
 
-def digests(site: Site) -> Callable[[Any], bytes]:
+def digests(site: Site, dumps: Dumps | None = None) -> Callable[[Any], bytes]:
     """A digest of an item as JSON and of the site's address (all a row reads besides the item; the builder's own
-    code is in the store's stamp), worked out once per item."""
+    code is in the store's stamp), worked out once per item; `dumps`: the items' JSON made before."""
     known: dict[int, bytes] = {}
     address = f"{site.url}\0".encode()
 
     def digest(item: Any) -> bytes:
         found = known.get(id(item))
         if found is None:
-            dump = f"{type(item).__name__}\0{item.model_dump_json()}".encode()
+            made = dumps.json(item) if dumps is not None else item.model_dump_json()
+            dump = f"{type(item).__name__}\0{made}".encode()
             found = known[id(item)] = hashlib.sha256(address + dump).digest()
         return found
 
@@ -500,17 +501,20 @@ def _package_name(site: Site) -> str:
 
 
 def downloads(
-    content: Content, parts: DownloadParts | None = None, counts: dict[str, int] | None = None
+    content: Content,
+    parts: DownloadParts | None = None,
+    counts: dict[str, int] | None = None,
+    dumps: Dumps | None = None,
 ) -> dict[str, str]:
     """Every download file and the data dictionary, keyed by path under the docs folder.
 
     A table without rows (questions, events, figures or datasets an explainer does not have) is left out.
     `parts`: the items' parts of the tables written before (`table_files`); `counts`, when given, is filled with
-    each table's number of rows, by its name (what `listing` shows)."""
+    each table's number of rows, by its name (what `listing` shows); `dumps`: the items' JSON made before."""
     site = content.site
     files: dict[str, str] = {}
     resources: list[dict[str, Any]] = []
-    digest = digests(site)
+    digest = digests(site, dumps)
     for table in tables(content):
         as_csv, as_json, rows = table_files(table, parts, digest)
         if not rows:

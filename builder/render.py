@@ -23,6 +23,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import jsonld
+from .cache import Dumps
 from .charts import ChartCache, bar_chart
 from .charts import size as chart_size
 from .feed import atom_feed, describe
@@ -826,6 +827,7 @@ def render(
     images: ImageCache | None = None,
     memo: PageMemo | None = None,
     download_parts: DownloadParts | None = None,
+    dumps: Dumps | None = None,
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
 
@@ -837,9 +839,11 @@ def render(
     facts and answers and lists the changes; `today` is the build date that review and end dates are
     compared with (default: the date today). `images` keeps the pages' share images drawn before; `memo`
     (builder/memo.py) the pages rendered before whose inputs are known, given back when those did not change;
-    `download_parts` each item's part of the downloads written before (builder/opendata.py).
+    `download_parts` each item's part of the downloads written before (builder/opendata.py); `dumps` the items'
+    JSON, which both read (builder/cache.py).
     """
     env = _environment()
+    dumps = dumps or Dumps()
     prose = prose or Prose()
     messages = messages or Messages.of(content.site.language)
     content = content.model_copy(
@@ -871,7 +875,7 @@ def render(
     site_updated = fresh.updated()
     inputs = None
     if memo is not None and messages.key is not None:
-        inputs = PageInputs(index, fresh, site, messages.key, language.original)
+        inputs = PageInputs(index, fresh, site, messages.key, language.original, dumps)
 
     def share_path(src: str) -> str | None:
         """Where the page's share image goes; none without the site's absolute address (a local preview)."""
@@ -1145,7 +1149,7 @@ def render(
             ),
         )
     rows: dict[str, int] = {}
-    assets: dict[str, str] = downloads(content, download_parts, rows)
+    assets: dict[str, str] = downloads(content, download_parts, rows, dumps)
     if content.datasets:
         charts = {d.id: f"{d.id}.svg" for d in content.datasets if d.chart == "bar"}
         for dataset in content.datasets:

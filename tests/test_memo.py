@@ -422,3 +422,30 @@ def test_a_list_kept_by_its_items_alone_cites_nothing(template: str) -> None:
     """PageInputs.list_page digests the items' own fields, and what the texts render() gives it cite: none for
     these lists."""
     assert "refs" not in template_text(template)
+
+
+def test_the_preview_makes_the_json_of_the_items_of_edited_files_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page memo's and the downloads' digests read each item's JSON (builder/cache.py Dumps): made once per
+    item for both, and at a rebuild only for the items of the files that changed (the others are the same
+    objects)."""
+    from builder.model import Fact, Source
+
+    content = shutil.copytree(FIXTURE, tmp_path / "content")
+    made: list[str] = []
+    for kind in (Fact, Source):
+        real = kind.model_dump_json
+        monkeypatch.setattr(
+            kind, "model_dump_json", lambda self, real=real, **kw: made.append(self.id) or real(self, **kw)
+        )
+    preparer = Preparer()
+    first = preparer.prepare(content, TODAY, history=False, url=URL)
+    assert first.checked.content is not None
+    every = [item.id for item in [*first.checked.content.facts, *first.checked.content.sources]]
+    assert sorted(made) == sorted(every)  # once each, for the memo and the downloads both
+    made.clear()
+    replace(facts(content), "output at 100 t in 2024", "output at 120 t in 2024")
+    warm = preparer.prepare(content, TODAY, history=False, url=URL)
+    assert sorted(made) == ["alpha-fact", "beta-fact", "gamma-fact"]  # the facts of the edited file
+    assert output(warm) == output(prepare(content, today=TODAY, history=False, url=URL))
