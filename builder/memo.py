@@ -58,6 +58,10 @@ TEMPLATES = {
 """The templates of the pages kept, each with what it reads of `index` besides READS."""
 
 
+LINKED = {"title", "status", "ends", "review_by"}
+"""What a link to a fact shows of it (_macros.md.j2 fact_links: its title, status and review state)."""
+
+
 class PageInputs:
     """The digests of what pages read, for one render (one language): each item's serialisation made once."""
 
@@ -94,14 +98,21 @@ class PageInputs:
                 "person": index.people,
                 "question": index.questions,
                 "event": index.events,
+                "link": index.facts,
             }
             item = tables[kind].get(ident)
+            if item is None:
+                made = "null"
+            elif kind == "link":
+                made = item.model_dump_json(include=LINKED)
+            else:
+                made = self.dumps.json(item)
             dates = self.fresh.dates(ident)
             found = self._items[key] = "\0".join(
                 [
                     kind,
                     ident,
-                    self.dumps.json(item) if item is not None else "null",
+                    made,
                     index.pages.get(ident, ""),
                     index.homes.get(ident, ""),
                     repr(index.language.fallback(ident)),
@@ -151,7 +162,7 @@ class PageInputs:
         """The digest of one page of a list whose items show their own citations (the timeline's events, the
         people): its items, the facts they link to (`linked`), what `texts` cite, and the sources and people
         their citations name."""
-        shown = [("listed", kind, [item.id for item in items]), ("linked", "fact", linked)]
+        shown = [("listed", kind, [item.id for item in items]), ("linked", "link", linked)]
         return self._page((page,), shown, texts, items)
 
     def _page(
