@@ -398,8 +398,10 @@ def _mkdocs_build(
     today: dt.date | None = None,
     url: str | None = None,
     previous: dict[str, Manifest] | None = None,
-) -> dict[str, Manifest]:
-    """Build the site and each edition into `staging`; return each build's manifest (key: the edition, or "").
+    published: Path | None = None,
+) -> tuple[dict[str, Manifest], list[tuple[Path, Path]]]:
+    """Build the site and each edition into `staging`; return each build's manifest (key: the edition, or ""),
+    and the search index's parts to move over from the `published` site when `staging` is swapped in for it.
 
     With `previous` (the manifests of the site `staging` started as a copy of), only what changed is built."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -410,6 +412,7 @@ def _mkdocs_build(
 
     editions = list(preparer.last.editions) if preparer.last is not None else []
     manifests: dict[str, Manifest] = {}
+    borrowed: list[tuple[Path, Path]] = []
     try:
         # The site's own language at the root, then each edition (its own MkDocs build) under <language>/.
         for edition in [None, *editions]:
@@ -425,12 +428,15 @@ def _mkdocs_build(
             # started: a build, dirty (MkDocs builds only what builder/incremental.py finds changed).
             explainer.on_startup(command="build", dirty=True)
             explainer.previous = (previous or {}).get(edition or "")
+            if published is not None:
+                explainer.published = published / edition if edition else published
             mkdocs_build(config, dirty=True)
             if explainer.incremental is not None and explainer.incremental.manifest is not None:
                 manifests[edition or ""] = explainer.incremental.manifest
+            borrowed.extend(explainer.indexer.borrowed)
     except (MkDocsException, OSError) as exc:
         raise BuildFailed(str(exc)) from exc
-    return manifests
+    return manifests, borrowed
 
 
 def _dirty_notice(record: logging.LogRecord) -> bool:
@@ -531,14 +537,19 @@ def build(
     manifests: dict[str, Manifest] = {}
     previous = last["manifests"] if isinstance(last, dict) and last.get("identity") == site_identity(site_dir) else None
     try:
-        writer = SiteWriter(site_dir, seed=previous is not None)
+        from .search import is_index
+
+        writer = SiteWriter(site_dir, seed=previous is not None, unseeded=is_index)
+        borrowed: list[tuple[Path, Path]] = []
         with writer as staging:
             if engine == "zensical":
                 _zensical_build(content_dir, staging, config_file, prepared)
             else:
                 with settled():  # what preparing made lives on (builder/collector.py)
-                    manifests = _mkdocs_build(content_dir, staging, config_file, preparer, today, url, previous)
-            writer.publish()
+                    manifests, borrowed = _mkdocs_build(
+                        content_dir, staging, config_file, preparer, today, url, previous, site_dir
+                    )
+            writer.publish(borrowed)
             if engine == "mkdocs":
                 preparer.store.write(part, {"identity": site_identity(site_dir), "manifests": manifests})
                 preparer.save()  # with the search index's conversions

@@ -15,6 +15,7 @@ prepared content, and in the live preview the HTML of pages whose Markdown did n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -113,6 +114,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """The pages this build makes: the site's own language, or the edition of the configuration."""
         self.indexer = search.Indexer()
         """Writes the search index, reusing the parts of the last one whose records did not change."""
+        self.published: Path | None = None
+        """For a build into a staging folder (builder/build.py): the site folder it will be swapped in for, whose
+        search index parts the new index takes as they are (Indexer.borrowed)."""
         self.later: search.IndexerThread | None = None
         """The live preview writes the search index after the pages are served (builder/search.py)."""
         self.search_worker: str | None = None
@@ -279,7 +283,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             self.incremental.plan(config, files, nav, repr(added))
             self._nav = nav
         if self.later is None:  # a build: Pagefind indexes while MkDocs renders the pages; on_post_build waits
-            self._search(config, self.indexer.start)
+            self._search(config, functools.partial(self.indexer.start, published=self.published))
         return nav
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:

@@ -302,6 +302,12 @@ def parts(found: list[Record], language: str, size: int = PART_SIZE) -> list[Par
     return [part for part in made if part.documents]
 
 
+def is_index(folder: Path) -> bool:
+    """Whether a folder of a built site is its search index: a build does not seed it into its staging folder,
+    but takes the unchanged parts from the published one when it is swapped in (Indexer.borrowed)."""
+    return (folder / LISTING).is_file()
+
+
 def pagefind_version() -> str:
     """The version of Pagefind's indexer installed, which the index's files depend on."""
     from importlib.metadata import PackageNotFoundError, version
@@ -329,6 +335,9 @@ class Indexer:
         in place are linked into the new one, not moved out of it."""
         self._pending: tuple[Path, str, list[Part], Indexing | None] | None = None
         """What start() began: the site folder, the language, the parts and Pagefind's runs (None: none needed)."""
+        self.borrowed: list[tuple[Path, Path]] = []
+        """The parts the last start() found in the published site's index, for a build: (the part's folder there,
+        where it goes in the new index), moved when the site is swapped in (builder/write.py SiteWriter)."""
         self.runs = 0
         """How many parts Pagefind indexed (the others were reused)."""
 
@@ -342,9 +351,15 @@ class Indexer:
         self.start(found, language, site_dir)
         self.finish()
 
-    def start(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
-        """Begin the index of these records in site_dir/.pagefind.new; returns once Pagefind has started."""
+    def start(self, found: Iterable[Record], language: str, site_dir: Path, published: Path | None = None) -> None:
+        """Begin the index of these records in site_dir/.pagefind.new; returns once Pagefind has started.
+
+        `published`: for a build into a staging folder, the site folder it will be swapped in for. A part found
+        in the index there is not indexed again, nor copied: it is listed in `borrowed`, to be moved over when
+        the staging folder is swapped in (tens of thousands of small files, each linked and unlinked
+        otherwise). Without it, a part is taken from site_dir's own index."""
         self.cancel()
+        self.borrowed = []
         fresh, folder = site_dir / f".{FOLDER}.new", site_dir / FOLDER
         for leftover in (fresh, site_dir / f".{FOLDER}.old"):  # from a write that was interrupted
             if leftover.is_dir():
@@ -353,9 +368,11 @@ class Indexer:
         wanted = parts(list(found), language, self.part_size)
         new = []
         for part in wanted:
-            kept = folder / part.name
+            kept = (published / FOLDER if published is not None else folder) / part.name
             if (kept / ENTRY).is_file():
-                if self.live:
+                if published is not None:
+                    self.borrowed.append((kept, folder / part.name))
+                elif self.live:
                     shutil.copytree(kept, fresh / part.name, copy_function=os.link)
                 else:
                     kept.rename(fresh / part.name)

@@ -16,6 +16,7 @@ import fcntl
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -67,13 +68,14 @@ class SiteWriter:
     with SiteWriter(site_dir) as staging: build into `staging`, then call publish(); leaving the block
     without publishing (an error, an exception) discards the staging folder and keeps the old site.
     With `seed`, the staging folder starts as hard links of the site folder's files (an incremental build
-    then writes only what changed, unlinking a file before writing it again, and the search index takes the
-    parts whose records did not change).
+    then writes only what changed, unlinking a file before writing it again), but for the folders `unseeded`
+    accepts (the search index, whose unchanged parts are moved over by publish()).
     """
 
-    def __init__(self, site_dir: Path, seed: bool = False) -> None:
+    def __init__(self, site_dir: Path, seed: bool = False, unseeded: Callable[[Path], bool] | None = None) -> None:
         self.site_dir = site_dir
         self.seed = seed
+        self.unseeded = unseeded
         self.staging = site_dir.parent / f".{site_dir.name}.building"
         self.lock_path = site_dir.parent / f".{site_dir.name}.lock"
         self._lock: IO[str] | None = None
@@ -104,13 +106,26 @@ class SiteWriter:
         (self.staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")  # not a link: the old site's stays
         return self.staging
 
-    def publish(self) -> None:
-        """Swap the finished staging folder in for the site folder, atomically where the system allows."""
+    def publish(self, moves: Iterable[tuple[Path, Path]] = ()) -> None:
+        """Swap the finished staging folder in for the site folder, atomically where the system allows.
+
+        `moves`: folders of the site folder that the new site takes as they are, each (where it is, where it goes
+        in the staging folder): moved just before the swap, and moved back if the swap cannot be made."""
         (self.staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
-        if not self.site_dir.exists():
-            self.staging.rename(self.site_dir)
-            return
-        if not exchange(self.staging, self.site_dir):
+        moved: list[tuple[Path, Path]] = []
+        try:
+            for source, target in moves:
+                source.rename(target)
+                moved.append((source, target))
+            if not self.site_dir.exists():
+                self.staging.rename(self.site_dir)
+                return
+            swapped = exchange(self.staging, self.site_dir)
+        except OSError:
+            for source, target in reversed(moved):
+                target.rename(source)
+            raise
+        if not swapped:
             # No atomic exchange on this file system: two renames, with the old site kept until the second.
             old = self.site_dir.parent / f".{self.site_dir.name}.old"
             if old.exists():
@@ -131,8 +146,9 @@ class SiteWriter:
             self._unlock()
 
     def _unseeded(self, folder: str, names: list[str]) -> list[str]:
-        """What the seed leaves out: the stamp (the new build writes its own)."""
-        return [name for name in names if name == STAMP]
+        """What the seed leaves out: the stamp (the new build writes its own), and the folders `unseeded` takes."""
+        unseeded = self.unseeded
+        return [n for n in names if n == STAMP or (unseeded is not None and unseeded(Path(folder) / n))]
 
     def _unlock(self) -> None:
         if self._lock is not None:

@@ -136,6 +136,44 @@ def test_a_large_index_is_made_in_parts_and_a_rebuild_indexes_only_the_parts_tha
     assert _files(again) == _files(site), "an index of parts kept and made is the index made at once"
 
 
+def test_a_build_takes_the_unchanged_parts_from_the_published_site_when_it_is_swapped_in(tmp_path: Path) -> None:
+    """The staging folder is not seeded with the index (tens of thousands of files at scale, each linked, then
+    unlinked with the old site): the published index stays whole while the build runs, the parts kept are
+    moved over at the swap, and moved back if the swap fails."""
+    from builder.write import SiteWriter
+
+    records = _records(FIXTURE)
+    site = tmp_path / "site"
+    indexer = search.Indexer(part_size=10)
+    first = SiteWriter(site)
+    with first as staging:
+        indexer.write(records, "en", staging)
+        first.publish()
+    changed = [search.Record(records[0].url, "A new title", "", "A page", search.Tier.ITEM), *records[1:]]
+    published = _files(site / search.FOLDER)
+    inodes = {p.relative_to(site): p.stat().st_ino for p in (site / search.FOLDER).rglob("*") if p.is_file()}
+    for failing in (True, False):
+        writer = SiteWriter(site, seed=True, unseeded=search.is_index)
+        with writer as staging:
+            assert not (staging / search.FOLDER).exists(), "the index is not seeded"
+            indexer.start(changed, "en", staging, published=site)
+            assert [source.parent for source, _ in indexer.borrowed] == [site / search.FOLDER] * 3
+            indexer.finish()
+            assert _files(site / search.FOLDER) == published, "the published index is whole while building"
+            moves = [*indexer.borrowed, (site / "missing", staging / "missing")] if failing else indexer.borrowed
+            if failing:
+                with pytest.raises(OSError):
+                    writer.publish(moves)
+                assert _files(site / search.FOLDER) == published, "moved back: the site is as it was"
+            else:
+                writer.publish(moves)
+    again = tmp_path / "again"
+    search.Indexer(part_size=10).write(changed, "en", again)
+    assert _files(site / search.FOLDER) == _files(again / search.FOLDER), "the index made at once"
+    kept = [path for path in inodes if (site / path).exists() and inodes[path] == (site / path).stat().st_ino]
+    assert len(kept) > 20, "the kept parts' files are the published ones, moved"
+
+
 def test_the_preview_links_the_parts_it_keeps_so_the_index_served_stays_whole(tmp_path: Path) -> None:
     records = _records(FIXTURE)
     site = tmp_path / "site"
