@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from .i18n.check import translation_keys
 from .load import Document, Path_
@@ -55,25 +55,13 @@ REFERENCES.update(
 )
 
 
-class Found(NamedTuple):
-    """One thing found in a string: a problem, or a citation ([@id]) to check against the known ids."""
-
-    path: Path_
-    offset: int
-    """Where in the string (0-based character offset)."""
-    code: str
-    """The problem's code, or CITES."""
-    text: str
-    """The problem's message, or the id cited."""
-
-
-class Reference(NamedTuple):
-    """An id an item names in one of its fields."""
-
-    where: Path_
-    value: str
-    target: str
-    """The kind of item the id must name: 'source', 'person', 'topic', 'fact', 'question' or 'event'."""
+Found = tuple[Path_, int, str, str]
+"""One thing found in a string: (its path, where in the string it starts as a 0-based character offset, a
+problem's code or CITES, the problem's message or the id cited). Plain tuples: a large explainer's scans are
+hundreds of thousands of them, written to the cache and read back at every build."""
+Reference = tuple[Path_, str, str]
+"""An id an item names in one of its fields: (where, the id, the kind of item it must name: 'source',
+'person', 'topic', 'fact', 'question' or 'event')."""
 
 
 @dataclass
@@ -104,7 +92,7 @@ def scan(doc: Document, prose: Prose) -> Scan:
     items: list[Path_] = [()] if site else [(index,) for index in range(len(doc.data))]
     for path in items if isinstance(doc.data, dict if site else list) else []:
         made.references[path] = [
-            Reference(where, value, target)
+            (where, value, target)
             for pattern, target in REFERENCES.get(kind, ())
             for where, value in match(doc.data_at(path), pattern, path)
         ]
@@ -121,21 +109,21 @@ def _in_text(path: Path_, value: str, markdown: bool, prose: Prose) -> Iterator[
     ):
         for found in pattern.finditer(value):
             snippet = value[found.start() : found.start() + 12].split("\n")[0]
-            yield Found(path, found.start(), code, message.format(m=snippet))
+            yield (path, found.start(), code, message.format(m=snippet))
     for found in CONTROL.finditer(value):
         character = f"U+{ord(found.group(0)):04X}"
         message = f"contains the control character {character}, which a page cannot show; remove it"
-        yield Found(path, found.start(), "control-character", message)
+        yield (path, found.start(), "control-character", message)
     if markdown:
         for refusal in prose.audit(value, CITE):
-            yield Found(path, refusal.offset, refusal.code, refusal.message)
+            yield (path, refusal.offset, refusal.code, refusal.message)
     else:
         for found in ATTRIBUTE_SYNTAX.finditer(value):
             snippet = value[found.start() : found.start() + 16].split("\n")[0]
             message = f"contains attribute syntax ('{snippet}'); write plain text"
-            yield Found(path, found.start(), "attribute-syntax", message)
+            yield (path, found.start(), "attribute-syntax", message)
     for found in CITE.finditer(value):
-        yield Found(path, found.start(), CITES, found.group(1))
+        yield (path, found.start(), CITES, found.group(1))
 
 
 def match(value: Any, pattern: tuple[str, ...], path: Path_) -> Iterator[tuple[Path_, str]]:

@@ -582,19 +582,19 @@ def _cross_check(
 
     refs = {i: k for i, (k, _, _) in raw_ids.items() if k in ("fact", "source")}
     for doc in docs:
-        for found in scan(doc, checker.prose).found:
-            if found.code != CITES:
-                checker.report(doc, found.path, found.offset, found.code, found.text)
-            elif found.text in refs:
-                if refs[found.text] == "source":
-                    cited.add(found.text)
+        for path, offset, code, text in scan(doc, checker.prose).found:
+            if code != CITES:
+                checker.report(doc, path, offset, code, text)
+            elif text in refs:
+                if refs[text] == "source":
+                    cited.add(text)
                 else:
-                    _, fact_doc, fact_path = raw_ids[found.text]
+                    _, fact_doc, fact_path = raw_ids[text]
                     cited.update(v for _, v in match(fact_doc.data_at(fact_path), ("citations", "*", "source"), ()))
             elif complete:
-                hint = "" if checker.full(doc) else did_you_mean(found.text, refs)
-                message = f"[@{found.text}] names neither a fact nor a source{hint}"
-                checker.report(doc, found.path, found.offset, "unknown-reference", message)
+                hint = "" if checker.full(doc) else did_you_mean(text, refs)
+                message = f"[@{text}] names neither a fact nor a source{hint}"
+                checker.report(doc, path, offset, "unknown-reference", message)
     for ident, (kind, doc, path) in raw_ids.items() if complete else ():
         if kind == "source" and ident not in cited and ident not in aggregators:
             checker.add(doc, (*path, "id"), "unused-source", f"source '{ident}' is never cited")

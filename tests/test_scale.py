@@ -145,8 +145,9 @@ def test_a_second_run_reuses_the_cache_and_gives_the_same_pages(tmp_path: Path) 
     assert first.rendered is not None and second.rendered is not None
     assert second.rendered.pages == first.rendered.pages
     assert not again.parsed.changed and not again.prose.changed  # everything came from the cache
-    # The topic pages, the questions and their index, the sources, the claims awaiting review.
-    assert not again.memo.changed and again.memo.reused == 7
+    # The topic pages, the questions and their index, the sources, the claims awaiting review, the timeline
+    # and the people.
+    assert not again.memo.changed and again.memo.reused == 9
     assert second.rendered.assets == first.rendered.assets and not again.download_parts.changed
 
 
