@@ -53,7 +53,7 @@ def test_the_page_memo_keeps_the_bytes_the_render_holds() -> None:
     rendered = preparer.prepare(FIXTURE, TODAY, history=False).rendered
     assert rendered is not None
     stored = {key[1]: page for key, page in preparer.memo.remembered().items()}
-    kept = ("facts/", "questions/", "sources", "statuses/", "review")  # the lists, topics and questions
+    kept = ("facts/", "questions/", "sources", "statuses/", "review", "timeline", "people")  # lists, topics, questions
     assert sorted(stored) == sorted(src for src in rendered.pages if src.startswith(kept) and src != "facts/index.md")
     for src, page in stored.items():
         assert page.packed is rendered.pages.packed(src)  # one copy of each page, not two
