@@ -263,10 +263,10 @@ class Preparer:
         first = self._key is None
         if self.store is not None and first:
             with sparing():
-                self.parsed.recall(self.store.read("parsed") or {})
+                self.parsed.recall(self.store.read_sharded("parsed"))
                 self.prose.recall(self.store.read("prose") or {})
-                self.memo.recall(self.store.read("pages") or {})
-                self.download_parts.recall(self.store.read("downloads") or {})
+                self.memo.recall(self.store.read_sharded("pages"))
+                self.download_parts.recall(self.store.read_sharded("downloads"))
         self.memo.begin()
         self.download_parts.begin()
         self.dumps.begin()
@@ -299,13 +299,13 @@ class Preparer:
             return
         with sparing():
             if self.parsed.changed:
-                self.store.write("parsed", self.parsed.remembered())
+                self.store.write_sharded("parsed", *self.parsed.export())
             if self.prose.changed:
                 self.store.write("prose", self.prose.remembered())
             if self.memo.changed:
-                self.store.write("pages", self.memo.remembered())
+                self.store.write_sharded("pages", *self.memo.export())
             if self.download_parts.changed:
-                self.store.write("downloads", self.download_parts.remembered())
+                self.store.write_sharded("downloads", *self.download_parts.export())
 
 
 def site_nav(nav: list[Any], about_label: str, files: dict[str, Path]) -> list[Any]:

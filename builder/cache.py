@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -51,10 +52,12 @@ def builder_version() -> str:
 
 
 class Store:
-    """One cache folder: named parts read and written whole."""
+    """One cache folder: named parts, each read and written whole or as shards (`write_sharded`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._present: dict[str, set[int]] = {}
+        """For each sharded part: the shards read back whole (the others are written at the next write)."""
 
     def read(self, name: str) -> Any | None:
         """The part's payload, or None when it is missing, unreadable or from another builder version."""
@@ -80,6 +83,32 @@ class Store:
         except OSError:
             return
 
+    def read_sharded(self, name: str) -> dict[Any, Any]:
+        """A part written by write_sharded: its shards' entries together (a shard that cannot be used is left
+        out, and written again next time)."""
+        entries: dict[Any, Any] = {}
+        present: set[int] = set()
+        for shard in range(SHARDS):
+            found = self.read(f"{name}-{shard:02d}")
+            if isinstance(found, dict):
+                entries.update(found)
+                present.add(shard)
+        self._present[name] = present
+        return entries
+
+    def write_sharded(self, name: str, entries: dict[Any, Any], touched: set[Any]) -> None:
+        """Write a part as SHARDS files, each the entries whose key's checksum falls in it; only the shards that
+        hold a `touched` key (an entry made, changed or dropped since the part was read) and those not read
+        back whole are written again. A large site's part is tens of megabytes, and an edit touches a few
+        entries."""
+        shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
+        for key, value in entries.items():
+            shards[shard_of(key)][key] = value
+        stale = {shard_of(key) for key in touched} | (set(range(SHARDS)) - self._present.get(name, set()))
+        for shard in sorted(stale):
+            self.write(f"{name}-{shard:02d}", shards[shard])
+        self._present[name] = set(range(SHARDS))
+
 
 class Dumps:
     """Each item's JSON (pydantic's model_dump_json), made once per item object: the page memo's digests and the
@@ -104,6 +133,15 @@ class Dumps:
         return found[1]
 
 
+SHARDS = 16
+"""The files a sharded part of the store is written as."""
+
+
+def shard_of(key: Any) -> int:
+    """The shard of an entry: a checksum of its key's repr (keys are strings, bytes and tuples of them)."""
+    return zlib.crc32(repr(key).encode()) % SHARDS
+
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -121,6 +159,8 @@ class Generations(Generic[K, V]):
     _now: dict[K, V] = field(default_factory=dict)
     changed: bool = False
     """Whether the values kept differ from those last exported (`remembered`)."""
+    touched: set[K] = field(default_factory=set)
+    """The keys whose values were kept or dropped since the last export (`export`)."""
     reused: int = 0
     """How many values the current preparation used again."""
 
@@ -147,17 +187,25 @@ class Generations(Generic[K, V]):
     def keep(self, key: K, value: V) -> None:
         self._now[key] = value
         self.changed = True
+        self.touched.add(key)
 
     def finish(self) -> None:
         """The preparation is complete: values the last one kept and this one did not use are dropped."""
-        if set(self._last) != set(self._now):
+        dropped = set(self._last) - set(self._now)
+        if dropped:
             self.changed = True
+            self.touched |= dropped
         self._last = {}
 
     def remembered(self) -> dict[K, V]:
         """The values kept, for the store."""
         self.changed = False
         return dict(self._now)
+
+    def export(self) -> tuple[dict[K, V], set[K]]:
+        """The values kept and the keys touched since the last export, for Store.write_sharded."""
+        touched, self.touched = self.touched, set()
+        return self.remembered(), touched
 
     def recall(self, stored: dict[K, V]) -> None:
         """Take the values an earlier run kept."""

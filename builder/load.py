@@ -419,6 +419,12 @@ class ParseCache:
         self._entries: dict[str, tuple[bytes, Loaded]] = {}
         self._stored: dict[str, tuple[bytes, Any, Any]] = {}
         self.changed = False
+        self._touched: set[str] = set()
+        """Files parsed again since the last export."""
+        self._exported: set[str] = set()
+        """The files the store holds (recalled or last exported)."""
+        self._scans: dict[str, Any] = {}
+        """Each file taken from the store: the scan stored with it (a scan made again is written again)."""
 
     def remembered(self) -> dict[str, tuple[bytes, Any, Any]]:
         """File -> (digest, value, scan) of every file read without problems: what the next run may reuse."""
@@ -431,6 +437,17 @@ class ParseCache:
 
     def recall(self, stored: dict[str, tuple[bytes, Any, Any]]) -> None:
         self._stored = dict(stored)
+        self._exported = set(stored)
+
+    def export(self) -> tuple[dict[str, tuple[bytes, Any, Any]], set[str]]:
+        """What `remembered` gives, and the files whose entry differs from the store's since the last export
+        (parsed again, scanned again, or gone), for Store.write_sharded."""
+        entries = self.remembered()
+        touched = self._touched | (self._exported - set(entries))
+        touched |= {display for display, entry in entries.items() if entry[2] is not self._scans.get(display)}
+        self._touched, self._exported = set(), set(entries)
+        self._scans = {display: entry[2] for display, entry in entries.items()}
+        return entries, touched
 
     def stored(self, display: str, digest: bytes, raw: bytes) -> Loaded | None:
         """A file an earlier run read without problems, when its bytes are the same: positions left for later."""
@@ -438,6 +455,7 @@ class ParseCache:
         if kept is None or kept[0] != digest:
             return None
         text = raw.decode("utf-8").removeprefix("\ufeff")
+        self._scans[display] = kept[2]
         return Document(display, kept[1], None, None, text=text, scan=kept[2]), []
 
     def __len__(self) -> int:
@@ -450,6 +468,8 @@ class ParseCache:
     def put(self, display: str, digest: bytes, result: Loaded, changed: bool = True) -> None:
         self._entries[display] = (digest, result)
         self.changed = self.changed or changed
+        if changed:
+            self._touched.add(display)
 
 
 def load_file(file: Path, display: str, cache: ParseCache | None = None) -> Loaded:

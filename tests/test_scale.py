@@ -136,9 +136,9 @@ def test_a_second_run_reuses_the_cache_and_gives_the_same_pages(tmp_path: Path) 
     shutil.copytree(FIXTURE, content)
     store = Store(tmp_path / ".cache" / "explainer")
     first = Preparer(store).prepare(content, TODAY, history=False)
-    stored = ["downloads.pickle", "pages.pickle", "parsed.pickle", "prose.pickle"]
-    assert sorted(p.name for p in store.folder.iterdir()) == stored
-    parsed = store.read("parsed")
+    sharded = [f"{name}-{shard:02d}.pickle" for name in ("downloads", "pages", "parsed") for shard in range(16)]
+    assert sorted(p.name for p in store.folder.iterdir()) == sorted([*sharded, "prose.pickle"])
+    parsed = Store(store.folder).read_sharded("parsed")
     assert parsed is not None and len(parsed) == len(list(content.rglob("*.yaml")))
     again = Preparer(store)
     second = again.prepare(content, TODAY, history=False)
@@ -308,15 +308,43 @@ def test_the_preview_writes_the_cache_after_its_first_build_and_when_it_stops(tm
     assert preparer.deferred
     assert preparer.prepare(content, TODAY, history=False).rendered is not None
     written = {part.name: part.read_bytes() for part in store.folder.iterdir()}
-    assert {"parsed.pickle", "prose.pickle", "pages.pickle", "downloads.pickle"} <= set(written)
+    assert {"parsed-00.pickle", "prose.pickle", "pages-00.pickle", "downloads-00.pickle"} <= set(written)
     facts = content / "facts" / "basics.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace("output at 100 t", "output at 120 t"), "utf-8")
     assert preparer.prepare(content, TODAY, history=False).rendered is not None
     assert {part.name: part.read_bytes() for part in store.folder.iterdir()} == written
     plugin.on_shutdown()
-    assert store.read("parsed") != pickle.loads(written["parsed.pickle"])[1]
+    assert {part.name: part.read_bytes() for part in store.folder.iterdir()} != written
     again = Preparer(store)
     assert not again.deferred
     pages = again.prepare(content, TODAY, history=False).rendered
     assert pages is not None and "120 t" in pages.pages["facts/basics.md"]
     assert again.memo.reused == len(again.memo.remembered())  # every page came from the cache
+
+
+def test_an_edit_writes_again_only_the_shards_of_the_cache_it_touched(tmp_path: Path) -> None:
+    """The parse cache, the page memo and the downloads' parts are stored in 16 shards each, by a checksum of
+    their keys: a build after one edit writes the few shards whose entries changed, and a new process reads the
+    same entries back."""
+    content = shutil.copytree(FIXTURE, tmp_path / "content")
+    store = Store(tmp_path / ".cache")
+    Preparer(store).prepare(content, TODAY, history=False)
+
+    def shards() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in store.folder.iterdir() if "-" in p.name}
+
+    before = shards()
+    assert len(before) == 48
+    facts = content / "facts" / "basics.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("output at 100 t", "output at 120 t"), "utf-8")
+    preparer = Preparer(store)
+    preparer.prepare(content, TODAY, history=False)
+    after = shards()
+    rewritten = sorted(name for name in after if after[name] != before[name])
+    assert any(name.startswith("parsed-") for name in rewritten), rewritten
+    assert any(name.startswith("pages-") for name in rewritten) and any(n.startswith("downloads-") for n in rewritten)
+    assert len(rewritten) < 16, rewritten
+    again = Store(store.folder)
+    assert again.read_sharded("pages") == preparer.memo.remembered()
+    assert again.read_sharded("downloads") == preparer.download_parts.remembered()
+    assert again.read_sharded("parsed") == preparer.parsed.remembered()
