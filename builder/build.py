@@ -29,7 +29,7 @@ from babel import Locale
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Dumps, Store
 from .charts import ChartCache
-from .collector import settled, sparing
+from .collector import settle, sparing
 from .editions import edition
 from .history import HistoryCache, head_commit, load_history
 from .i18n import parse
@@ -122,17 +122,19 @@ def prepare(
     memo: PageMemo | None = None,
     download_parts: DownloadParts | None = None,
     dumps: Dumps | None = None,
+    settling: bool = False,
 ) -> Prepared:
     """Read and validate everything; render only when nothing is wrong.
 
     `today` is the build date (default: today); with `history`, facts and answers are dated from the
     content's git history (builder/history.py), read only once the content is valid. `memo`: pages kept from
     the last preparation (builder/memo.py); `download_parts`: the items' parts of the downloads kept from it
-    (builder/opendata.py); `dumps`: the items' JSON made before (builder/cache.py).
+    (builder/opendata.py); `dumps`: the items' JSON made before (builder/cache.py); `settling`: a build, whose
+    process ends with it (builder/collector.py).
     """
     prose = prose or Prose()
     dumps = dumps or Dumps()
-    with sparing():  # builder/collector.py
+    with sparing(settling):  # builder/collector.py
         checked = check(content_dir, cache=parsed, prose=prose)
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)
@@ -144,38 +146,37 @@ def prepare(
     site = content.site
     switch = language_switch(site.language, site.editions)
     messages = Messages.of(site.language, content_dir)
-    with settled():
-        rendered = render(
-            content,
+    rendered = render(
+        content,
+        charts,
+        past,
+        today,
+        prose,
+        messages,
+        images=images,
+        memo=memo,
+        download_parts=download_parts,
+        dumps=dumps,
+    )
+    rendered.alternates = switch[site.language]
+    editions: dict[str, Rendered] = {}
+    for language in site.editions:
+        shown = edition(content, language)
+        editions[language] = render(
+            shown.content,
             charts,
             past,
             today,
             prose,
-            messages,
+            Messages.of(language, content_dir),
             images=images,
             memo=memo,
             download_parts=download_parts,
             dumps=dumps,
+            original=site.language,
+            untranslated=frozenset(shown.untranslated),
         )
-        rendered.alternates = switch[site.language]
-        editions: dict[str, Rendered] = {}
-        for language in site.editions:
-            shown = edition(content, language)
-            editions[language] = render(
-                shown.content,
-                charts,
-                past,
-                today,
-                prose,
-                Messages.of(language, content_dir),
-                images=images,
-                memo=memo,
-                download_parts=download_parts,
-                dumps=dumps,
-                original=site.language,
-                untranslated=frozenset(shown.untranslated),
-            )
-            editions[language].alternates = switch[language]
+        editions[language].alternates = switch[language]
     return Prepared(checked, rendered, editions)
 
 
@@ -245,6 +246,9 @@ class Preparer:
         """Each item's JSON, kept across the preview's rebuilds for the items of unchanged files."""
         """Each item's part of the downloads, kept from the last preparation (an item that did not change is not
         written again)."""
+        self.settling = False
+        """A build: what each step makes that lives on is frozen out of the garbage collector's scans (builder/
+        collector.py), which suits a process that prepares once."""
         self.deferred = False
         """Whether the cache is written only after the first preparation and when `save` is called (the live
         preview, when it stops), not after every preparation: a rebuild changes a few entries of parts that take
@@ -262,7 +266,7 @@ class Preparer:
             return self.last
         first = self._key is None
         if self.store is not None and first:
-            with sparing():
+            with sparing(self.settling):
                 self.parsed.recall(self.store.read_sharded("parsed"))
                 self.prose.recall(self.store.read("prose") or {})
                 self.memo.recall(self.store.read_sharded("pages"))
@@ -283,6 +287,7 @@ class Preparer:
             self.memo,
             self.download_parts,
             self.dumps,
+            self.settling,
         )
         self._key = key
         if self.last.rendered is not None:  # a build that stops writes nothing, and keeps the pages it had
@@ -297,7 +302,7 @@ class Preparer:
         conversions)."""
         if self.store is None:
             return
-        with sparing():
+        with sparing(self.settling):
             if self.parsed.changed:
                 self.store.write_sharded("parsed", *self.parsed.export())
             if self.prose.changed:
@@ -517,6 +522,7 @@ def build(
         print(f"error: --site-dir {site_dir}: {reason}. Nothing was written. [unsafe-site-dir]", file=sys.stderr)
         return 2
     preparer = Preparer(Store(site_dir.resolve().parent / CACHE_FOLDER))
+    preparer.settling = True
     today = today or dt.date.today()
     prepared = preparer.prepare(content_dir, today, url=url)
     refused = publishing_problems(content_dir, prepared) if publish else []
@@ -545,10 +551,10 @@ def build(
             if engine == "zensical":
                 _zensical_build(content_dir, staging, config_file, prepared)
             else:
-                with settled():  # what preparing made lives on (builder/collector.py)
-                    manifests, borrowed = _mkdocs_build(
-                        content_dir, staging, config_file, preparer, today, url, previous, site_dir
-                    )
+                settle()  # what preparing made lives on (builder/collector.py)
+                manifests, borrowed = _mkdocs_build(
+                    content_dir, staging, config_file, preparer, today, url, previous, site_dir
+                )
             writer.publish(borrowed)
             if engine == "mkdocs":
                 preparer.store.write(part, {"identity": site_identity(site_dir), "manifests": manifests})

@@ -2,13 +2,16 @@
 
 Left to itself, the collector scans every object the process holds each time the objects that outlived its two
 younger generations have grown by a quarter. Preparing a large explainer makes millions of objects that live
-until the end: the cache read back, the parsed files, the validated items. Each of those scans walks all of
-them, again and again as they grow: at 50,000 generated facts the scans took about 17 s of a 35 s build after
-one edit, and about 14 s of a 168 s cold build.
+until the end: the cache read back, the parsed files, the validated items, the rendered pages. Each of those
+scans walks all of them, again and again as they grow: at 50,000 generated facts the scans took about 17 s of
+a 35 s build after one edit, and about 14 s of a 168 s cold build.
 
-So, while the cache is read and the content checked, only the young generations are collected (`sparing`: what
-is made there lives on); while the pages are rendered, whose template contexts and conversions do make cycles
-that die, the collector runs as usual but leaves out what was alive when the render began (`settled`).
+So, while the cache is read, the content checked and the cache written, only the young generations are collected
+(`sparing`). In a build (one process, one site), what is alive at the end of each of those steps is also frozen
+(gc.freeze: it lives on, and later scans leave it out): the pages are rendered, and MkDocs builds, with the
+collector as usual (template contexts and conversions make cycles that die), scanning only what is not frozen.
+A process that prepares again and again (the live preview, the tests) freezes nothing: garbage frozen with the
+rest would never be collected.
 """
 
 from __future__ import annotations
@@ -23,22 +26,20 @@ scans, far more than a preparation makes."""
 
 
 @contextmanager
-def sparing() -> Iterator[None]:
-    """Leave the oldest generation unscanned until the block ends (thresholds as they were after it)."""
+def sparing(settling: bool = False) -> Iterator[None]:
+    """Leave the oldest generation unscanned until the block ends; then, `settling`, freeze what is alive
+    (`settle`), and put the thresholds back as they were."""
     young, middle, old = gc.get_threshold()
     gc.set_threshold(young, middle, SPARING)
     try:
         yield
     finally:
+        if settling:
+            settle()
         gc.set_threshold(young, middle, old)
 
 
-@contextmanager
-def settled() -> Iterator[None]:
-    """Leave the objects alive when the block starts out of the collector's scans until it ends (gc.freeze): the
-    block's own garbage is collected as usual, without walking the rest each time."""
+def settle() -> None:
+    """What is alive now lives on to the end of the process (a build's prepared site): the collector's later
+    scans leave it out."""
     gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()

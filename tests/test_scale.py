@@ -264,12 +264,14 @@ def test_a_new_process_takes_the_plain_texts_from_the_cache(tmp_path: Path, monk
 
 
 def test_the_collector_spares_what_preparing_makes_and_is_as_it_was_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    """builder/collector.py: the content is checked with the oldest generation left unscanned, and rendered with
-    what was alive before left out of the scans; the collector is as it was after, even when the block fails."""
+    """builder/collector.py: the content is checked with the oldest generation left unscanned and the pages
+    rendered with the collector as usual; a build (settling) renders with what checking made frozen out of the
+    scans. A process that prepares again and again freezes nothing, and the thresholds are as they were after,
+    even when the block fails."""
     import gc
 
     from builder import build as build_module
-    from builder.collector import SPARING, settled, sparing
+    from builder.collector import SPARING, sparing
 
     before = gc.get_threshold()
     seen: dict[str, Any] = {}
@@ -286,10 +288,14 @@ def test_the_collector_spares_what_preparing_makes_and_is_as_it_was_after(monkey
     monkeypatch.setattr(build_module, "check", check)
     monkeypatch.setattr(build_module, "render", render)
     assert prepare(FIXTURE, today=TODAY, history=False).rendered is not None
-    assert seen["check"] == SPARING
-    assert seen["render"][0] == before[2] and seen["render"][1] > 1000
+    assert seen["check"] == SPARING and seen["render"] == (before[2], 0)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-    with pytest.raises(RuntimeError), sparing(), settled():
+    try:
+        assert prepare(FIXTURE, today=TODAY, history=False, settling=True).rendered is not None
+        assert seen["check"] == SPARING and seen["render"][0] == before[2] and seen["render"][1] > 1000
+    finally:
+        gc.unfreeze()
+    with pytest.raises(RuntimeError), sparing():
         raise RuntimeError("a render that fails")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
