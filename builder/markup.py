@@ -208,7 +208,10 @@ class Prose:
         self._stored: dict[str, dict[Any, Any]] = {"held": {}, "clean": {}, "audits": {}, "texts": {}}
         """What an earlier run remembered (builder/cache.py): moved into the tables above when used again."""
         self.changed = False
-        """Whether anything was converted since the tables were last exported."""
+        """Whether the tables hold anything they did not when last exported (or, before that, than the store)."""
+        self._exported = False
+        """Whether the tables were exported in this run: an entry taken from the earlier run's after that is not
+        in what was exported (a build writes the cache once prepared, then again after the search records)."""
 
     @property
     def _md(self) -> markdown.Markdown:
@@ -225,6 +228,7 @@ class Prose:
     def remembered(self) -> dict[str, dict[Any, Any]]:
         """The conversions and audits used since this instance was made, for the cache between runs."""
         self.changed = False
+        self._exported = True
         return {
             "held": dict(self._held),
             "clean": dict(self._clean),
@@ -242,9 +246,9 @@ class Prose:
         found = table.get(key)
         if found is None:
             found = self._stored[name].pop(key, None)
-            if found is None:
+            if found is None or self._exported:
                 self.changed = True
-            else:
+            if found is not None:
                 table[key] = found
         return found
 
