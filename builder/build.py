@@ -29,7 +29,7 @@ from babel import Locale
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Dumps, Store
 from .charts import ChartCache
-from .collector import settle, sparing
+from .collector import settle, sparing, thaw
 from .editions import edition
 from .history import HistoryCache, head_commit, load_history
 from .i18n import parse
@@ -517,6 +517,22 @@ def build(
 
     `publish`: a build to publish, which also needs the site's `url` (optional for a local preview);
     `url`: the address the site is published at, in place of site.yaml's `url`."""
+    try:
+        return _build(content_dir, site_dir, config_file, fmt, engine, today, publish, url)
+    finally:
+        thaw()  # what the build froze (builder/collector.py): a caller in the same process goes on
+
+
+def _build(
+    content_dir: Path,
+    site_dir: Path,
+    config_file: Path,
+    fmt: str,
+    engine: str,
+    today: dt.date | None,
+    publish: bool,
+    url: str | None,
+) -> int:
     reason = refusal(site_dir, {"the content folder": content_dir})
     if reason:
         print(f"error: --site-dir {site_dir}: {reason}. Nothing was written. [unsafe-site-dir]", file=sys.stderr)

@@ -11,7 +11,7 @@ So, while the cache is read, the content checked and the cache written, only the
 (gc.freeze: it lives on, and later scans leave it out): the pages are rendered, and MkDocs builds, with the
 collector as usual (template contexts and conversions make cycles that die), scanning only what is not frozen.
 A process that prepares again and again (the live preview, the tests) freezes nothing: garbage frozen with the
-rest would never be collected.
+rest would never be collected; and a build thaws what it froze when it ends (`thaw`), for a caller that goes on.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ def sparing(settling: bool = False) -> Iterator[None]:
         if settling:
             settle()
         gc.set_threshold(young, middle, old)
+
+
+def thaw() -> None:
+    """Let the collector scan again what was frozen (at the end of a build: whoever called it goes on)."""
+    gc.unfreeze()
 
 
 def settle() -> None:

@@ -320,6 +320,15 @@ def test_the_collector_spares_what_preparing_makes_and_is_as_it_was_after(monkey
         raise RuntimeError("a render that fails")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
+    def frozen_build(*args: Any) -> int:  # what a build's steps freeze (sparing(settling=True), settle())
+        gc.freeze()
+        raise RuntimeError("a build that fails")
+
+    monkeypatch.setattr(build_module, "_build", frozen_build)
+    with pytest.raises(RuntimeError):
+        build_module.build(FIXTURE, Path("site"), Path("mkdocs.yml"))
+    assert gc.get_freeze_count() == 0, "a build thaws what it froze: its caller goes on"
+
 
 def test_the_preview_writes_the_cache_after_its_first_build_and_when_it_stops(tmp_path: Path) -> None:
     """A deferred Preparer (the live preview's) writes the cache after its first preparation, not after each
