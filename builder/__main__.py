@@ -234,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             args.today,
             args.publish,
             args.url,
+            ending=argv is None,  # this process's own command line: it ends with the build
         )
     if args.command == "generate":
         from .build import prepare

@@ -48,7 +48,9 @@ def timed(self, *args, **kwargs):
 
 b.Preparer.prepare = timed
 began = time.process_time()
-status = b.build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), today=b.dt.date.fromisoformat(sys.argv[4]))
+status = b.build(
+    Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), today=b.dt.date.fromisoformat(sys.argv[4]), ending=True
+)
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"status": status, "builder": spent[0], "total": time.process_time() - began, "own": own}))
 """

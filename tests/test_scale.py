@@ -328,6 +328,12 @@ def test_the_collector_spares_what_preparing_makes_and_is_as_it_was_after(monkey
     with pytest.raises(RuntimeError):
         build_module.build(FIXTURE, Path("site"), Path("mkdocs.yml"))
     assert gc.get_freeze_count() == 0, "a build thaws what it froze: its caller goes on"
+    try:
+        with pytest.raises(RuntimeError):
+            build_module.build(FIXTURE, Path("site"), Path("mkdocs.yml"), ending=True)
+        assert gc.get_freeze_count() > 1000, "the command line's build ends the process: the last collection skips it"
+    finally:
+        gc.unfreeze()
 
 
 def test_the_preview_writes_the_cache_after_its_first_build_and_when_it_stops(tmp_path: Path) -> None:
