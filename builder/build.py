@@ -242,10 +242,10 @@ class Preparer:
         """Generated pages whose inputs are known, kept from the last preparation (a page whose inputs did not
         change is not rendered again)."""
         self.download_parts = DownloadParts()
-        self.dumps = Dumps()
-        """Each item's JSON, kept across the preview's rebuilds for the items of unchanged files."""
         """Each item's part of the downloads, kept from the last preparation (an item that did not change is not
         written again)."""
+        self.dumps = Dumps()
+        """Each item's JSON, kept across the preview's rebuilds for the items of unchanged files."""
         self.settling = False
         """A build: what each step makes that lives on is frozen out of the garbage collector's scans (builder/
         collector.py), which suits a process that prepares once."""

@@ -51,6 +51,15 @@ def builder_version() -> str:
     return digest.hexdigest()
 
 
+SHARDS = 16
+"""The files a sharded part of the store is written as."""
+
+
+def shard_of(key: Any) -> int:
+    """The shard of an entry: a checksum of its key's repr (keys are strings, bytes and tuples of them)."""
+    return zlib.crc32(repr(key).encode()) % SHARDS
+
+
 class Store:
     """One cache folder: named parts, each read and written whole or as shards (`write_sharded`)."""
 
@@ -133,15 +142,6 @@ class Dumps:
         return found[1]
 
 
-SHARDS = 16
-"""The files a sharded part of the store is written as."""
-
-
-def shard_of(key: Any) -> int:
-    """The shard of an entry: a checksum of its key's repr (keys are strings, bytes and tuples of them)."""
-    return zlib.crc32(repr(key).encode()) % SHARDS
-
-
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -157,10 +157,8 @@ class Generations(Generic[K, V]):
 
     _last: dict[K, V] = field(default_factory=dict)
     _now: dict[K, V] = field(default_factory=dict)
-    changed: bool = False
-    """Whether the values kept differ from those last exported (`remembered`)."""
     touched: set[K] = field(default_factory=set)
-    """The keys whose values were kept or dropped since the last export (`export`)."""
+    """The keys whose values were kept or dropped since the last export (`remembered`, `export`)."""
     reused: int = 0
     """How many values the current preparation used again."""
 
@@ -184,28 +182,28 @@ class Generations(Generic[K, V]):
         self.reused += 1
         return value
 
+    @property
+    def changed(self) -> bool:
+        """Whether the values kept differ from those last exported."""
+        return bool(self.touched)
+
     def keep(self, key: K, value: V) -> None:
         self._now[key] = value
-        self.changed = True
         self.touched.add(key)
 
     def finish(self) -> None:
         """The preparation is complete: values the last one kept and this one did not use are dropped."""
-        dropped = set(self._last) - set(self._now)
-        if dropped:
-            self.changed = True
-            self.touched |= dropped
+        self.touched |= set(self._last) - set(self._now)
         self._last = {}
 
     def remembered(self) -> dict[K, V]:
         """The values kept, for the store."""
-        self.changed = False
-        return dict(self._now)
+        return self.export()[0]
 
     def export(self) -> tuple[dict[K, V], set[K]]:
         """The values kept and the keys touched since the last export, for Store.write_sharded."""
         touched, self.touched = self.touched, set()
-        return self.remembered(), touched
+        return dict(self._now), touched
 
     def recall(self, stored: dict[K, V]) -> None:
         """Take the values an earlier run kept."""
