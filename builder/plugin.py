@@ -50,13 +50,15 @@ from .build import (
 )
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Store
+from .collector import settle, thaw
 from .editions import edition
 from .incremental import Incremental, Manifest
 from .packed import Pages, pack, unpack
 from .pages import own_files
 from .render import Rendered
-from .search import PART_SIZE
+from .search import PART_SIZE, PREVIEW_PART_SIZE
 from .stash import StashExtension, shift, skeleton
+from .themefiles import list_visible
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -96,6 +98,11 @@ class ExplainerConfig(base.Config):
     """Records per part of the search index at most: each part is indexed by a Pagefind run of its own, one
     after another, and a rebuild indexes again only the parts whose records changed. Smaller parts bound
     Pagefind's memory (about 36 KB a record) but give the reader's first search more files to load."""
+
+    preview_search_part = c.Type(int, default=PREVIEW_PART_SIZE)
+    """Live preview: records per part of its search index at most (as `search_part`). A save indexes again only
+    the part of the records it changed, after the page is served: smaller parts leave the machine to the next
+    save's rebuild sooner, and their number costs nothing on the editor's own machine."""
 
     poll_interval = c.Type(float, default=0.1)
     """Live preview: how often, in seconds, the watched folders are checked for saved files."""
@@ -139,6 +146,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self._original_language = ""
         self.stash = StashExtension()
         """Hands each generated page's marked raw HTML blocks to Python-Markdown whole (builder/stash.py)."""
+        self.record_texts = search.ItemTexts()
+        """The text of each item's search record, kept across the preview's rebuilds with the item it was made of."""
+        self.settled = False
+        """The live preview froze what its first build left alive out of the garbage collector's scans
+        (builder/collector.py); it thaws it when it stops."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -154,6 +166,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             self.later.wait(timeout=60)
         if self.serving:
             self.preparer.save()
+        if self.settled:
+            thaw()
+            self.record_texts = search.ItemTexts()
+        """The text of each item's search record, kept across the preview's rebuilds with the item it was made of."""
+        self.settled = False
 
     def resolve_content(self, config: MkDocsConfig) -> Path:
         """The content folder, relative to the folder of the configuration file."""
@@ -173,9 +190,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 today = dt.date.fromisoformat(self.config.today)
             except ValueError as exc:
                 raise PluginError(f"explainer: today is '{self.config.today}', not a date like 2026-11-24") from exc
-        if self.config.search_part < 1:
-            raise PluginError(f"explainer: search_part is {self.config.search_part}; it must be 1 or more records")
-        self.indexer.part_size = self.config.search_part
+        for setting in ("search_part", "preview_search_part"):
+            if self.config[setting] < 1:
+                raise PluginError(f"explainer: {setting} is {self.config[setting]}; it must be 1 or more records")
+        self.indexer.part_size = self.config.preview_search_part if self.serving else self.config.search_part
+        if self.later is not None:  # the preview: the last save's search index waits for this rebuild
+            self.later.pause()
         if self.preparer.store is None and config.config_file_path:
             self.preparer.store = Store(Path(config.config_file_path).resolve().parent / CACHE_FOLDER)
         prepared = self.preparer.prepare(self.content_dir, today, self.config.history, self.config.url)
@@ -213,6 +233,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             except ThemeMismatch as exc:
                 raise PluginError(str(exc)) from exc
             config.theme.dirs[position:position] = [str(OVERRIDES), *([str(fixes)] if fixes else [])]
+        list_visible(config.theme)  # builder/themefiles.py
         self.search_worker = None
         theme_search = config.plugins.get("material/search")
         if self.config.search and config.theme.name == "material" and theme_search and theme_search.config.enabled:
@@ -353,7 +374,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.preparer.store is not None and self.templates.changed:
             self.preparer.store.write(TemplateCache.PART, self.templates.remembered())
         if self.later is not None:  # the preview: after the reload
+            self.later.resume()
             self._search(config, self.later.write)
+            if not self.settled:
+                settle(collecting=True)
+                self.settled = True
         elif self.indexer.pending:
             try:
                 self.indexer.finish()
@@ -361,8 +386,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 raise PluginError(str(exc)) from exc
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop the search index being made (its Pagefind process) and remove what it wrote."""
+        """Stop the search index being made (its Pagefind process) and remove what it wrote; in the preview, let
+        the last save's index go on."""
         self.indexer.cancel()
+        if self.later is not None:
+            self.later.resume()
 
     def _search(self, config: MkDocsConfig, write: Callable[[list[search.Record], str, Path], None]) -> None:
         """Hand this build's search records to `write` (Indexer.start, or the preview's IndexerThread.write)."""
@@ -374,7 +402,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         content = prepared.checked.content
         if self.config.edition:  # the edition's own index, of its text, in its language
             content = edition(content, self.config.edition).content
-        found = search.records(content, rendered, self._own, self.preparer.prose)
+        found = search.records(content, rendered, self._own, self.preparer.prose, self.record_texts)
         try:
             write(found, content.site.language, Path(config.site_dir))
         except search.SearchIndexFailed as exc:  # Pagefind is not installed
@@ -408,6 +436,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         server.watch(str(OVERRIDES))
         server.watch(str(MATERIAL_FIXES))
         set_poll_interval(server, self.config.poll_interval)
+        # MkDocs waits 0.1 s after a change for more before it rebuilds (a fifth of its 0.5 s poll). One poll
+        # finds all of a save's changes at once: wait a fifth of this poll interval.
+        server.build_delay = min(server.build_delay, self.config.poll_interval / 5)
         server.set_app(refuse_nul(server.get_app()))
         return server
 

@@ -8,8 +8,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from jinja2 import FileSystemLoader
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
@@ -151,6 +153,114 @@ def test_poll_interval_reaches_the_watchers(tmp_path: Path) -> None:
     server.watch(str(ROOT / "builder" / "templates"))
     assert sorted(e.timeout for e in server.observer.emitters) == [0.1, 0.1]
     assert server.observer.timeout == 0.1
+
+
+def test_the_preview_rebuilds_a_fifth_of_a_poll_after_a_save(tmp_path: Path) -> None:
+    """MkDocs waits 0.1 s after a change for more before it rebuilds, a fifth of its 0.5 s poll; the plugin polls
+    every 0.1 s and waits a fifth of that."""
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), plugins={"explainer": {"content": str(FIXTURE)}})
+    plugin = config.plugins["explainer"]
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        assert server.build_delay == 0.1
+        plugin.on_serve(server, config, None)
+        assert server.build_delay == pytest.approx(0.02)
+        assert {e.timeout for e in server.observer.emitters} == {0.1}
+    finally:
+        server.server_close()
+
+
+def test_the_preview_indexes_search_in_smaller_parts_than_a_build() -> None:
+    """A save indexes again the part of the records it changed: 1,000 records in the preview, 6,000 in a build."""
+    sizes = {}
+    for command in ("serve", "build"):
+        config = load_config(config_file=str(ROOT / "mkdocs.yml"), plugins={"explainer": {"content": str(FIXTURE)}})
+        plugin = config.plugins["explainer"]
+        assert isinstance(plugin, ExplainerPlugin)
+        plugin.on_startup(command=command, dirty=False)  # type: ignore[arg-type]
+        plugin.on_config(config)
+        sizes[command] = plugin.indexer.part_size
+    assert sizes == {"serve": 1_000, "build": 6_000}
+
+
+@pytest.mark.parametrize("setting", ["search_part", "preview_search_part"])
+def test_a_search_part_of_no_records_is_refused(tmp_path: Path, setting: str) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    write(
+        project / "mkdocs.yml",
+        f"site_name: x\nplugins:\n  - explainer:\n      content: {FIXTURE}\n      {setting}: 0\n",
+    )
+    result = mkdocs("build", cwd=project)
+    assert result.returncode == 1
+    assert f"explainer: {setting} is 0; it must be 1 or more records" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_preview_freezes_what_its_first_build_left_once_and_thaws_when_it_stops(
+    content: Path, tmp_path: Path
+) -> None:
+    """builder/collector.py: after the preview's first build, what is alive is frozen out of the collector's
+    scans, once (not at every save); the preview thaws it when it stops."""
+    import gc
+
+    from mkdocs.commands.build import build
+
+    def config() -> Any:  # as `mkdocs serve` loads it before each build
+        loaded = load_config(
+            config_file=str(ROOT / "mkdocs.yml"),
+            plugins={"search": {}, "explainer": {"content": str(content)}},
+            site_dir=str(tmp_path / "site"),
+        )
+        loaded["strict"] = False  # MkDocs warns of a dirty build
+        return loaded
+
+    first = config()
+    plugin = first.plugins["explainer"]
+    assert isinstance(plugin, ExplainerPlugin)
+    plugin.on_startup(command="serve", dirty=True)
+    assert gc.get_freeze_count() == 0
+    try:
+        build(first, serve_url="http://127.0.0.1:8000/", dirty=True)
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000 and plugin.settled
+        facts = content / "facts" / "basics.yaml"
+        facts.write_text(facts.read_text(encoding="utf-8").replace("output at 100 t", "output at 120 t"), "utf-8")
+        build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
+        assert "120 t" in (tmp_path / "site" / "facts" / "basics" / "index.html").read_text(encoding="utf-8")
+        assert gc.get_freeze_count() <= frozen, "frozen once, not at every save (some of it has died since)"
+        plugin.on_shutdown()
+        assert gc.get_freeze_count() == 0 and not plugin.settled
+    finally:
+        gc.unfreeze()
+
+
+def test_the_theme_is_listed_without_looking_into_hidden_folders(tmp_path: Path) -> None:
+    """builder/themefiles.py: MkDocs adds no file under a folder named with a leading dot, so the listing leaves
+    them out (Material's 14,500 icons); the site gets the same theme files, and templates still load from there."""
+    from jinja2 import Environment
+    from mkdocs.structure.files import Files
+
+    from builder.themefiles import VisibleLoader
+
+    theme = tmp_path / "theme"
+    write(theme / "assets" / "site.css", "body {}")
+    write(theme / ".icons" / "mark.svg", "<svg></svg>")
+    write(theme / "main.html", "{% include '.icons/mark.svg' %}")
+    loader = VisibleLoader([str(theme)])
+    assert loader.list_templates() == ["assets/site.css", "main.html"]
+    assert Environment(loader=loader).get_template("main.html").render() == "<svg></svg>"
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), plugins={"explainer": {"content": str(FIXTURE)}})
+    config.plugins["explainer"].on_config(config)
+    listed = config.theme.get_env()
+    assert isinstance(listed.loader, VisibleLoader)
+    as_mkdocs = config.theme.get_env()
+    as_mkdocs.loader = FileSystemLoader(config.theme.dirs)
+    theirs, ours = Files([]), Files([])
+    theirs.add_files_from_theme(as_mkdocs, config)
+    ours.add_files_from_theme(listed, config)
+    assert [(f.src_uri, f.abs_src_path) for f in ours] == [(f.src_uri, f.abs_src_path) for f in theirs]
+    assert len(ours) > 10
 
 
 def test_builder_keeps_no_state_in_module_globals() -> None:

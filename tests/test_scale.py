@@ -284,6 +284,34 @@ def test_texts_taken_from_the_cache_after_it_was_written_are_written_again() -> 
     assert sorted(build.remembered()["texts"]) == sorted((text, CITE_RUN.pattern) for text in texts)
 
 
+def test_settling_after_collecting_freezes_no_garbage() -> None:
+    """collector.settle(collecting=True), the preview's: cyclic garbage is collected before what is alive is
+    frozen (frozen, it would never be)."""
+    import gc
+    import weakref
+
+    from builder.collector import settle
+
+    class Cycle:
+        me: Any = None
+
+    garbage = Cycle()
+    garbage.me = garbage
+    gone = weakref.ref(garbage)
+    alive = Cycle()
+    alive.me = alive
+    del garbage
+    gc.disable()
+    try:
+        assert gone() is not None
+        settle(collecting=True)
+        assert gone() is None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert alive.me is alive
+
+
 def test_the_collector_spares_what_preparing_makes_and_is_as_it_was_after(monkeypatch: pytest.MonkeyPatch) -> None:
     """builder/collector.py: the content is checked with the oldest generation left unscanned and the pages
     rendered with the collector as usual; a build (settling) renders with what checking made frozen out of the

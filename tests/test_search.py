@@ -108,8 +108,8 @@ def test_search_text_is_the_pages_text_without_citations_and_skips_markdown_when
 def test_a_large_index_is_made_in_parts_and_a_rebuild_indexes_only_the_parts_that_changed(tmp_path: Path) -> None:
     records = _records(FIXTURE)
     parts = search.parts(records, "en", 10)
-    assert [len(part.documents) for part in parts] == [9, 8, 9, 5]  # by a checksum of each record's URL
-    assert sorted(d for part in parts for d in part.documents) == sorted(r.document("en") for r in records)
+    assert [len(part.records) for part in parts] == [9, 8, 9, 5]  # by a checksum of each record's URL
+    assert sorted(d for part in parts for d in part.documents("en")) == sorted(r.document("en") for r in records)
     site = tmp_path / "site"
     indexer = search.Indexer(part_size=10)
     indexer.write(records, "en", site)
@@ -304,6 +304,52 @@ def test_the_preview_writes_only_the_newest_index_and_swaps_it_in_whole(tmp_path
     assert files == {p.relative_to(expected): p.read_bytes() for p in expected.rglob("*") if p.is_file()}
     assert re.fullmatch(rf"Search index updated \({len(newest)} records\) in \d+\.\d s", messages[-1]), messages
     assert len(messages) == later.written == later.indexer.runs
+
+
+def test_the_preview_index_waits_while_a_rebuild_runs(tmp_path: Path) -> None:
+    """IndexerThread.pause (a rebuild starts): the index asked for writes no record's file until resume()."""
+    import logging
+
+    site = tmp_path / "site"
+    site.mkdir()
+    later = search.IndexerThread(search.Indexer(live=True), logging.getLogger("test-indexer-pause"))
+    later.pause()
+    later.write(_records(FIXTURE), "en", site)
+    assert not later.wait(timeout=1.0), "a paused index is not written"
+    assert later.written == 0 and not (site / search.FOLDER).exists()
+    later.resume()
+    assert later.wait(timeout=120)
+    assert later.written == 1 and (site / search.FOLDER / search.LISTING).is_file()
+
+
+def test_the_preview_makes_the_text_of_an_items_record_again_only_for_an_item_made_again() -> None:
+    """records(texts=...): the items of unchanged files are the same objects at each rebuild of the preview."""
+    from builder.render import render
+
+    checked = check(FIXTURE)
+    assert checked.content is not None
+    content, rendered, own = checked.content, render(checked.content), own_files(FIXTURE)
+    texts = search.ItemTexts()
+    first = search.records(content, rendered, own, texts=texts)
+    fact = content.facts[0]
+    edited = fact.model_copy(update={"statement": "A statement written again [@source-a]."})
+    again = content.model_copy(update={"facts": [edited, *content.facts[1:]]})
+    made: list[str] = []
+    real = search.plain_text
+
+    def counting(text: str, prose: Any) -> str:
+        made.append(text)
+        return real(text, prose)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "plain_text", counting)
+        second = search.records(again, rendered, own, texts=texts)
+    assert made == [edited.statement, *([edited.note] if edited.note else [])]
+    assert next(r for r in second if r.url.endswith(f"#{fact.id}")).text == "A statement written again."
+    assert [r for r in second if not r.url.endswith(f"#{fact.id}")] == [
+        r for r in first if not r.url.endswith(f"#{fact.id}")
+    ]
+    assert search.records(again, rendered, own) == second, "the same records as made from nothing"
 
 
 def test_spelling_variants_go_both_ways_in_english_only() -> None:
