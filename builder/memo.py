@@ -87,7 +87,8 @@ class PageInputs:
         """What every kept page reads: the code, the language and its messages, the site settings, the build date."""
 
     def _dump(self, kind: str, ident: str) -> bytes:
-        """An item as JSON (b'null' when there is none by that id), with where it lives and how it is shown."""
+        """An item's digest (builder/cache.py Dumps; b'null' when there is none by that id, and what a link shows
+        of a fact as JSON), with where it lives and how it is shown."""
         key = (kind, ident)
         found = self._items.get(key)
         if found is None:
@@ -102,23 +103,15 @@ class PageInputs:
             }
             item = tables[kind].get(ident)
             if item is None:
-                made = "null"
+                made = b"null"
             elif kind == "link":
-                made = item.model_dump_json(include=LINKED)
+                made = item.model_dump_json(include=LINKED).encode()
             else:
-                made = self.dumps.json(item)
+                made = self.dumps.digest(item)
             dates = self.fresh.dates(ident)
-            found = self._items[key] = "\0".join(
-                [
-                    kind,
-                    ident,
-                    made,
-                    index.pages.get(ident, ""),
-                    index.homes.get(ident, ""),
-                    repr(index.language.fallback(ident)),
-                    repr(dates),
-                ]
-            ).encode()
+            where = [kind, ident, index.pages.get(ident, ""), index.homes.get(ident, "")]
+            shown = [repr(index.language.fallback(ident)), repr(dates)]
+            found = self._items[key] = "\0".join([*where, *shown, ""]).encode() + made
         return found
 
     def topic_page(self, page: tuple[Any, ...], topic: Topic, facts: list[Fact], also: list[Fact]) -> str:

@@ -424,18 +424,13 @@ def _part(table: Table, owner: Any) -> Part:
 
 
 def digests(site: Site, dumps: Dumps | None = None) -> Callable[[Any], bytes]:
-    """A digest of an item as JSON and of the site's address (all a row reads besides the item; the builder's own
-    code is in the store's stamp), worked out once per item; `dumps`: the items' JSON made before."""
-    known: dict[int, bytes] = {}
+    """A digest of an item (its JSON and kind) and of the site's address: all a row reads besides the item (the
+    builder's own code is in the store's stamp). `dumps`: the items' digests made before (builder/cache.py)."""
+    dumps = dumps or Dumps()
     address = f"{site.url}\0".encode()
 
     def digest(item: Any) -> bytes:
-        found = known.get(id(item))
-        if found is None:
-            made = dumps.json(item) if dumps is not None else item.model_dump_json()
-            dump = f"{type(item).__name__}\0{made}".encode()
-            found = known[id(item)] = hashlib.sha256(address + dump).digest()
-        return found
+        return hashlib.sha256(address + dumps.digest(item)).digest()
 
     return digest
 

@@ -432,8 +432,8 @@ def test_a_list_kept_by_its_items_alone_cites_nothing(template: str) -> None:
 def test_the_preview_makes_the_json_of_the_items_of_edited_files_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The page memo's and the downloads' digests read each item's JSON (builder/cache.py Dumps): made once per
-    item for both, and at a rebuild only for the items of the files that changed (the others are the same
+    """The page memo's and the downloads' digests read a digest of each item's JSON (builder/cache.py Dumps): made
+    once per item for both, and at a rebuild only for the items of the files that changed (the others are the same
     objects)."""
     from builder.model import Fact, Source
 
