@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import sysconfig
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,15 +107,18 @@ class Incremental:
         self.whole = True
         """Whether this build renders everything (no usable last build, or the shared key changed)."""
 
-    def plan(self, config: MkDocsConfig, files: Files, nav: Navigation, extra: str = "") -> None:
-        """Decide, before MkDocs reads the pages, which files are built again; empty the folder when all are."""
+    def plan(
+        self, config: MkDocsConfig, files: Files, nav: Navigation, extra: str = "", keep: Container[str] = ()
+    ) -> None:
+        """Decide, before MkDocs reads the pages, which files are built again; empty the folder when all are, but
+        for the entries named in `keep` (the search index being written)."""
         digests = {f.src_uri: digest_of(f) for f in files if f.is_documentation_page() or f.generated_by}
         key = shared_key(config, files, nav, digests, extra)
         previous = self.previous
         self.whole = previous is None or previous.key != key
         site = Path(config.site_dir)
         if self.whole and site.is_dir():  # what the last build put there (not the builder's stamp)
-            clear(site)
+            clear(site, keep)
         for file in files:
             if file.src_uri not in digests:
                 continue

@@ -72,6 +72,15 @@ class PageInputs:
         self.dumps = dumps
         self.fresh = fresh
         self._items: dict[tuple[str, str], bytes] = {}
+        self._tables: dict[str, dict[str, Any]] = {
+            "fact": index.facts,
+            "source": index.sources,
+            "person": index.people,
+            "question": index.questions,
+            "event": index.events,
+            "link": index.facts,
+        }
+        """Where each kind of item a page reads is found, by id."""
         language = index.language
         self.common = "\0".join(
             [
@@ -93,15 +102,7 @@ class PageInputs:
         found = self._items.get(key)
         if found is None:
             index = self.index
-            tables: dict[str, dict[str, Any]] = {
-                "fact": index.facts,
-                "source": index.sources,
-                "person": index.people,
-                "question": index.questions,
-                "event": index.events,
-                "link": index.facts,
-            }
-            item = tables[kind].get(ident)
+            item = self._tables[kind].get(ident)
             if item is None:
                 made = b"null"
             elif kind == "link":

@@ -428,9 +428,14 @@ def digests(site: Site, dumps: Dumps | None = None) -> Callable[[Any], bytes]:
     builder's own code is in the store's stamp). `dumps`: the items' digests made before (builder/cache.py)."""
     dumps = dumps or Dumps()
     address = f"{site.url}\0".encode()
+    known: dict[int, bytes] = {}
+    """id(item) -> its digest, for the tables after the first that have rows of it (the item is held by dumps)."""
 
     def digest(item: Any) -> bytes:
-        return hashlib.sha256(address + dumps.digest(item)).digest()
+        found = known.get(id(item))
+        if found is None:
+            found = known[id(item)] = hashlib.sha256(address + dumps.digest(item)).digest()
+        return found
 
     return digest
 

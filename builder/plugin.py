@@ -265,6 +265,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.config.nav:
             config.nav = site_nav(rendered.nav, rendered.about, self._own)
         set_build_date(site.updated)
+        if self.later is None:  # a build: Pagefind indexes while MkDocs builds the site; on_post_build waits
+            self._search(config, functools.partial(self.indexer.start, published=self.published))
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -301,10 +303,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         if self.dirty:
             self.incremental = Incremental(self.previous)
             added = (sorted(self._untranslated_own), self._notice, self._original_language)  # on_page_content's
-            self.incremental.plan(config, files, nav, repr(added))
+            self.incremental.plan(config, files, nav, repr(added), keep={search.NEW})  # started in on_config
             self._nav = nav
-        if self.later is None:  # a build: Pagefind indexes while MkDocs renders the pages; on_post_build waits
-            self._search(config, functools.partial(self.indexer.start, published=self.published))
         return nav
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:

@@ -47,6 +47,10 @@ LISTING = "explainer-search.json"
 spelling-variant table."""
 ENTRY = "pagefind-entry.json"
 """The file every complete Pagefind index (each part's folder) has."""
+RUN_LIMIT = 600.0
+"""Seconds a Pagefind run may take by default (a part of 6,000 records takes about 3 s)."""
+NEW = f".{FOLDER}.new"
+"""The folder of a site folder the index is written in, before it is swapped in (Indexer.start, finish)."""
 PART_SIZE = 6_000
 """Records per part of the index at most, by default: Pagefind's indexer holds a run's whole index in memory
 (about 36 KB a record), a rebuild indexes again only the parts whose records changed, and a reader's search
@@ -399,7 +403,7 @@ class Indexer:
         otherwise). Without it, a part is taken from site_dir's own index."""
         self.cancel()
         self.borrowed = []
-        fresh, folder = site_dir / f".{FOLDER}.new", site_dir / FOLDER
+        fresh, folder = site_dir / NEW, site_dir / FOLDER
         for leftover in (fresh, site_dir / f".{FOLDER}.old"):  # from a write that was interrupted
             if leftover.is_dir():
                 shutil.rmtree(leftover)
@@ -427,7 +431,7 @@ class Indexer:
             self._pending = None
             if indexing is not None:
                 indexing.cancel()
-            shutil.rmtree(site_dir / f".{FOLDER}.new", ignore_errors=True)
+            shutil.rmtree(site_dir / NEW, ignore_errors=True)
 
     def finish(self) -> None:
         """Wait for the index start() began and put it in place, with the list of its parts, the spelling-variant
@@ -438,7 +442,7 @@ class Indexer:
         file hard-linked into the published site is never written through."""
         assert self._pending is not None, "finish() without start()"
         (site_dir, language, wanted, indexing), self._pending = self._pending, None
-        fresh, old, folder = site_dir / f".{FOLDER}.new", site_dir / f".{FOLDER}.old", site_dir / FOLDER
+        fresh, old, folder = site_dir / NEW, site_dir / f".{FOLDER}.old", site_dir / FOLDER
         if indexing is not None:
             try:
                 indexing.wait()
@@ -549,6 +553,9 @@ class Indexing:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._stopped = False
+        self.limit = RUN_LIMIT
+        """Seconds a Pagefind run may take: one that takes longer is stopped, and the index fails (a run whose
+        output folder was removed under it waited for ever)."""
         self.failure: str | None = None
         """What Pagefind said when a run failed (the runs after it are not made)."""
         ready: queue.SimpleQueue[tuple[Part, list[str]] | None] = queue.SimpleQueue()
@@ -579,7 +586,14 @@ class Indexing:
                 if self._stopped:
                     return
                 self._process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-            if self._process.wait() != 0:
+            try:
+                code = self._process.wait(timeout=self.limit)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+                self.failure = f"a run did not end within {self.limit:g} s, and was stopped"
+                return
+            if code != 0:
                 self.failure = said.read_text("utf-8", "replace").strip()
                 return
 

@@ -16,7 +16,7 @@ import fcntl
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -165,10 +165,10 @@ def _remove_entry(entry: Path) -> None:
         entry.unlink()
 
 
-def clear(folder: Path) -> None:
-    """Remove everything but the stamp from a folder the builder made."""
+def clear(folder: Path, keep: Container[str] = ()) -> None:
+    """Remove everything but the stamp, and the entries named in `keep`, from a folder the builder made."""
     for entry in folder.iterdir():
-        if entry.name != STAMP:
+        if entry.name != STAMP and entry.name not in keep:
             _remove_entry(entry)
 
 

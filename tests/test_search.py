@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,36 @@ def _fake_pagefind(tmp_path: Path, script: str) -> Path:
     fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
     fake.chmod(0o755)
     return fake
+
+
+def test_a_build_starts_pagefind_before_the_pages_and_keeps_what_it_writes(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind starts when the content is prepared (the plugin's on_config), before the navigation: a build of
+    everything then empties the staging folder (builder/incremental.py), but for the index being written."""
+    from pagefind.service import get_executable
+
+    real = get_executable()
+    assert real is not None
+    marker = f'"$4/../{search.NEW}-seen"'
+    script = f'mkdir -p "$4"; touch {marker}; sleep 2; [ -f {marker} ] || exit 3; exec "{real}" "$@"'
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(_fake_pagefind(tmp_path, script)))
+    site = tmp_path / "site"
+    result = run("build", "--content", str(content), "--site-dir", str(site), "--today", "2026-06-01")
+    assert result.returncode == 0, result.stderr
+    assert (site / search.FOLDER / search.LISTING).is_file()
+
+
+def test_a_pagefind_run_that_does_not_end_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(_fake_pagefind(tmp_path, "sleep 60")))
+    monkeypatch.setattr(search, "RUN_LIMIT", 0.5)
+    site = tmp_path / "site"
+    began = time.monotonic()
+    with pytest.raises(search.SearchIndexFailed) as failed:
+        search.Indexer().write(_records(FIXTURE), "en", site)
+    assert str(failed.value) == "Pagefind could not index the site: a run did not end within 0.5 s, and was stopped"
+    assert time.monotonic() - began < 30
+    assert not (site / search.NEW).exists()
 
 
 def test_a_failing_pagefind_stops_the_build_and_leaves_the_site_as_it_was(
