@@ -548,7 +548,7 @@ class Indexing:
             raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
         self.parts = parts
         self.out = out
-        self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-")
+        self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-", dir=scratch(parts))
         self._work = Path(self._folder.name)
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
@@ -578,7 +578,12 @@ class Indexing:
         ready.put(None)
 
     def _run(self, ready: queue.SimpleQueue[tuple[Part, list[str]] | None]) -> None:
-        """Run Pagefind on each part as its records are ready, one run at a time; stop at the first failure."""
+        """Run Pagefind on each part as its records are ready, one run at a time; stop at the first failure.
+
+        Pagefind runs on every core this process may use but one, which the build keeps (set on this thread,
+        which only waits: a process it starts inherits it). On this 2-core machine a run on 6,000 records took
+        3.7-3.9 s on both cores, most of it its threads waiting on each other, and 2.6 s on one."""
+        leave_a_core()
         while (next_run := ready.get()) is not None:
             part, command = next_run
             said = self._work / f"{part.name}.said"
@@ -623,6 +628,38 @@ class Indexing:
         self._folder.cleanup()
         for part in self.parts:
             shutil.rmtree(self.out / part.name, ignore_errors=True)
+
+
+MEMORY_FOLDER = Path("/dev/shm")
+"""A file system in memory, where the system has one (Linux)."""
+IN_MEMORY = 64 * 1024 * 1024
+"""The most room Pagefind's record files may take in memory (MEMORY_FOLDER): about 8,000 records."""
+
+
+def scratch(parts: list[Part]) -> Path | None:
+    """Where the records' files are written for Pagefind: in memory when the system has a file system there with
+    room for them (at most IN_MEMORY, counting a page of memory a file), else the system's temporary folder.
+
+    Creating thousands of small files on this machine's disk took 0.03 ms each when the disk was idle and
+    0.2 ms each while it was writing out what the build had just written (its cache, the pages): about 1 s of a
+    build after one edit, which indexes one part of 6,000 records again. In memory they take 0.006 ms."""
+    needed = sum(len(part.records) for part in parts) * 8192
+    if needed > IN_MEMORY:
+        return None
+    try:
+        room = shutil.disk_usage(MEMORY_FOLDER).free
+    except OSError:
+        return None
+    return MEMORY_FOLDER if room > 2 * needed and os.access(MEMORY_FOLDER, os.W_OK) else None
+
+
+def leave_a_core() -> None:
+    """Let the calling thread, and the processes it starts, run on every core this process may use but one (the
+    last), where the system says which cores those are."""
+    if hasattr(os, "sched_getaffinity"):
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) > 1:
+            os.sched_setaffinity(0, cores[:-1])
 
 
 def write_new(path: Path, data: bytes) -> None:
