@@ -548,7 +548,7 @@ class Indexing:
             raise SearchIndexFailed("Pagefind's indexer is not installed (pip install 'pagefind[extended]')")
         self.parts = parts
         self.out = out
-        self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-", dir=scratch(parts))
+        self._folder = tempfile.TemporaryDirectory(prefix="explainer-search-")
         self._work = Path(self._folder.name)
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
@@ -628,29 +628,6 @@ class Indexing:
         self._folder.cleanup()
         for part in self.parts:
             shutil.rmtree(self.out / part.name, ignore_errors=True)
-
-
-MEMORY_FOLDER = Path("/dev/shm")
-"""A file system in memory, where the system has one (Linux)."""
-IN_MEMORY = 64 * 1024 * 1024
-"""The most room Pagefind's record files may take in memory (MEMORY_FOLDER): about 8,000 records."""
-
-
-def scratch(parts: list[Part]) -> Path | None:
-    """Where the records' files are written for Pagefind: in memory when the system has a file system there with
-    room for them (at most IN_MEMORY, counting a page of memory a file), else the system's temporary folder.
-
-    Creating thousands of small files on this machine's disk took 0.03 ms each when the disk was idle and
-    0.2 ms each while it was writing out what the build had just written (its cache, the pages): about 1 s of a
-    build after one edit, which indexes one part of 6,000 records again. In memory they take 0.006 ms."""
-    needed = sum(len(part.records) for part in parts) * 8192
-    if needed > IN_MEMORY:
-        return None
-    try:
-        room = shutil.disk_usage(MEMORY_FOLDER).free
-    except OSError:
-        return None
-    return MEMORY_FOLDER if room > 2 * needed and os.access(MEMORY_FOLDER, os.W_OK) else None
 
 
 def leave_a_core() -> None:

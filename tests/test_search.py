@@ -259,33 +259,19 @@ def test_a_pagefind_run_that_does_not_end_is_stopped(tmp_path: Path, monkeypatch
     assert not (site / search.NEW).exists()
 
 
-def test_pagefind_leaves_the_build_a_core_and_reads_its_records_from_memory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Pagefind runs on every core but one (builder/search.py leave_a_core), from record files written in a file
-    system in memory when there is room (scratch)."""
+def test_pagefind_leaves_the_build_a_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind runs on every core but one (builder/search.py leave_a_core); the build's own threads keep all."""
     import os
 
     seen = tmp_path / "seen"
-    script = f'grep Cpus_allowed_list /proc/self/status > "{seen}"; echo "$2" >> "{seen}"; exit 1'
+    script = f'grep Cpus_allowed_list /proc/self/status > "{seen}"; exit 1'
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(_fake_pagefind(tmp_path, script)))
-    memory = tmp_path / "memory"
-    memory.mkdir()
-    monkeypatch.setattr(search, "MEMORY_FOLDER", memory)
     with pytest.raises(search.SearchIndexFailed):
         search.Indexer().write(_records(FIXTURE), "en", tmp_path / "site")
-    allowed, records = seen.read_text().splitlines()
-    ranges = [[int(n) for n in span.split("-")] for span in allowed.split(":")[1].strip().split(",")]
+    ranges = [[int(n) for n in span.split("-")] for span in seen.read_text().split(":")[1].strip().split(",")]
     cores = sorted(os.sched_getaffinity(0))
     assert [n for span in ranges for n in range(span[0], span[-1] + 1)] == (cores[:-1] if len(cores) > 1 else cores)
-    assert Path(records).parent.parent == memory
     assert os.sched_getaffinity(0) == set(cores), "the build's own threads keep every core"
-    small = search.parts(_records(FIXTURE), "en")
-    assert search.scratch(small) == memory
-    large = [search.Part("x", [small[0].records[0]] * (search.IN_MEMORY // 8192 + 1))]
-    assert search.scratch(large) is None, "more than IN_MEMORY: on disk"
-    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")
-    assert search.scratch(small) is None
 
 
 def test_a_failing_pagefind_stops_the_build_and_leaves_the_site_as_it_was(
