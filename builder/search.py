@@ -379,23 +379,31 @@ class Indexer:
         where it goes in the new index), moved when the site is swapped in (builder/write.py SiteWriter)."""
         self.runs = 0
         """How many parts Pagefind indexed (the others were reused)."""
-        self.gate = threading.Event()
-        """Set while the index may be written. The live preview clears it while a rebuild runs (IndexerThread
-        pause): the index being written waits before its next file, so the rebuild has the interpreter to itself."""
-        self.gate.set()
 
     @property
     def pending(self) -> bool:
         """Whether start() began an index that finish() or cancel() has not ended."""
         return self._pending is not None
 
-    def write(self, found: Iterable[Record], language: str, site_dir: Path) -> None:
+    def write(
+        self, found: Iterable[Record], language: str, site_dir: Path, gate: threading.Event | None = None
+    ) -> None:
         """The index, at once (start, then finish)."""
-        self.start(found, language, site_dir)
+        self.start(found, language, site_dir, gate=gate)
         self.finish()
 
-    def start(self, found: Iterable[Record], language: str, site_dir: Path, published: Path | None = None) -> None:
+    def start(
+        self,
+        found: Iterable[Record],
+        language: str,
+        site_dir: Path,
+        published: Path | None = None,
+        gate: threading.Event | None = None,
+    ) -> None:
         """Begin the index of these records in site_dir/.pagefind.new; returns once Pagefind has started.
+
+        `gate`: the index waits for it to be set before each file it writes (the live preview's, while a rebuild
+        runs: IndexerThread.pause).
 
         `published`: for a build into a staging folder, the site folder it will be swapped in for. A part found
         in the index there is not indexed again, nor copied: it is listed in `borrowed`, to be moved over when
@@ -416,13 +424,14 @@ class Indexer:
                 if published is not None:
                     self.borrowed.append((kept, folder / part.name))
                 elif self.live:
-                    self.gate.wait()
+                    if gate is not None:
+                        gate.wait()
                     shutil.copytree(kept, fresh / part.name, copy_function=os.link)
                 else:
                     kept.rename(fresh / part.name)
             else:
                 new.append(part)
-        self._pending = (site_dir, language, wanted, Indexing(new, language, fresh, self.gate) if new else None)
+        self._pending = (site_dir, language, wanted, Indexing(new, language, fresh, gate) if new else None)
 
     def cancel(self) -> None:
         """Stop the index start() began (the build failed) and remove what it wrote."""
@@ -480,6 +489,10 @@ class IndexerThread:
         self._wanted: tuple[list[Record], str, Path] | None = None
         self._busy = False
         self._condition = threading.Condition()
+        self._free = threading.Event()
+        """Set while the index may be written: pause() clears it while a rebuild runs, and the index being written
+        waits before its next file, so that the rebuild has the interpreter to itself."""
+        self._free.set()
         self._thread: threading.Thread | None = None
         self.written = 0
         """How many indexes were swapped in."""
@@ -495,10 +508,10 @@ class IndexerThread:
 
     def pause(self) -> None:
         """A rebuild starts: the index being written waits before its next file until resume()."""
-        self.indexer.gate.clear()
+        self._free.clear()
 
     def resume(self) -> None:
-        self.indexer.gate.set()
+        self._free.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every index asked for is written (or the timeout passes: then False)."""
@@ -514,7 +527,7 @@ class IndexerThread:
                 self._busy = True
             began = time.perf_counter()
             try:
-                self.indexer.write(found, language, site_dir)
+                self.indexer.write(found, language, site_dir, self._free)
             except SearchIndexFailed as exc:
                 self.log.error(f"Search index not updated: {exc}")
             except OSError as exc:  # the preview's folder went away (the server stopping)
@@ -540,7 +553,7 @@ class Indexing:
     as its files are written."""
 
     def __init__(self, parts: list[Part], language: str, out: Path, gate: threading.Event | None = None) -> None:
-        """`gate`: each record's file is written once it is set (Indexer.gate)."""
+        """`gate`: each record's file is written once it is set (Indexer.start)."""
         from pagefind.service import get_executable
 
         binary = get_executable()

@@ -91,16 +91,21 @@ def test_content_errors_stop_a_plain_mkdocs_build(tmp_path: Path) -> None:
     assert not (project / "site").exists()
 
 
-def test_the_plugin_needs_directory_urls(tmp_path: Path) -> None:
+def refused(tmp_path: Path, settings: str = "", plugin_settings: str = "") -> str:
+    """What `mkdocs build` says when it refuses a project with these settings (and the plugin's), failing."""
     project = tmp_path / "project"
     (project / "docs").mkdir(parents=True)
-    write(
-        project / "mkdocs.yml",
-        f"site_name: x\nuse_directory_urls: false\nplugins:\n  - explainer:\n      content: {FIXTURE}\n",
-    )
+    explainer = f"  - explainer:\n      content: {FIXTURE}\n{plugin_settings}"
+    write(project / "mkdocs.yml", f"site_name: x\n{settings}plugins:\n{explainer}")
     result = mkdocs("build", cwd=project)
     assert result.returncode == 1
-    assert "the explainer plugin needs use_directory_urls: true (its pages link to folders)" in result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_the_plugin_needs_directory_urls(tmp_path: Path) -> None:
+    said = refused(tmp_path, settings="use_directory_urls: false\n")
+    assert "the explainer plugin needs use_directory_urls: true (its pages link to folders)" in said
 
 
 def test_content_folder_is_relative_to_the_config_file(tmp_path: Path) -> None:
@@ -185,16 +190,8 @@ def test_the_preview_indexes_search_in_smaller_parts_than_a_build() -> None:
 
 @pytest.mark.parametrize("setting", ["search_part", "preview_search_part"])
 def test_a_search_part_of_no_records_is_refused(tmp_path: Path, setting: str) -> None:
-    project = tmp_path / "project"
-    (project / "docs").mkdir(parents=True)
-    write(
-        project / "mkdocs.yml",
-        f"site_name: x\nplugins:\n  - explainer:\n      content: {FIXTURE}\n      {setting}: 0\n",
-    )
-    result = mkdocs("build", cwd=project)
-    assert result.returncode == 1
-    assert f"explainer: {setting} is 0; it must be 1 or more records" in result.stderr
-    assert "Traceback" not in result.stderr
+    said = refused(tmp_path, plugin_settings=f"      {setting}: 0\n")
+    assert f"explainer: {setting} is 0; it must be 1 or more records" in said
 
 
 def test_the_preview_freezes_what_its_first_build_left_once_and_thaws_when_it_stops(

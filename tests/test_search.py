@@ -363,6 +363,13 @@ def test_the_preview_index_waits_while_a_rebuild_runs(tmp_path: Path) -> None:
     later.write(_records(FIXTURE), "en", site)
     assert not later.wait(timeout=1.0), "a paused index is not written"
     assert later.written == 0 and not (site / search.FOLDER).exists()
+    import threading
+
+    built = tmp_path / "built"  # the same indexer, writing at once (a build in the same process): never paused
+    writing = threading.Thread(target=later.indexer.write, args=(_records(FIXTURE), "en", built), daemon=True)
+    writing.start()
+    writing.join(timeout=60)
+    assert not writing.is_alive() and (built / search.FOLDER / search.LISTING).is_file()
     later.resume()
     assert later.wait(timeout=120)
     assert later.written == 1 and (site / search.FOLDER / search.LISTING).is_file()
