@@ -17,8 +17,8 @@ The live preview freezes once, after its first build, and only after a full coll
 what lives on from then (the caches, the content of unchanged files, the kept pages) is left out of every later
 scan, which walk only what the rebuilds made since. What was alive then and dies later in a cycle (the first
 build's navigation, the pages an edit replaces) stays: at most what one build held, once, not at every save.
-At 5,000 generated facts two rebuilds in three had a full scan of about 0.27 s; after the freeze, none took
-longer than 0.1 s. The preview thaws when it stops.
+At 5,000 generated facts two rebuilds in three had a full scan of about 0.27 s; after the freeze, a scan took
+about 0.03 s. The preview thaws when it stops.
 """
 
 from __future__ import annotations
