@@ -245,7 +245,7 @@ class Preparer:
         """Each item's part of the downloads, kept from the last preparation (an item that did not change is not
         written again)."""
         self.dumps = Dumps()
-        """Each item's JSON, kept across the preview's rebuilds for the items of unchanged files."""
+        """Each item's digest, kept across the preview's rebuilds for the items of unchanged files."""
         self.settling = False
         """A build: what each step makes that lives on is frozen out of the garbage collector's scans (builder/
         collector.py), which suits a process that prepares once."""

@@ -168,9 +168,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             self.preparer.save()
         if self.settled:
             thaw()
-            self.record_texts = search.ItemTexts()
-        """The text of each item's search record, kept across the preview's rebuilds with the item it was made of."""
-        self.settled = False
+            self.settled = False
 
     def resolve_content(self, config: MkDocsConfig) -> Path:
         """The content folder, relative to the folder of the configuration file."""

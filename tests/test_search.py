@@ -355,6 +355,7 @@ def test_the_preview_writes_only_the_newest_index_and_swaps_it_in_whole(tmp_path
 def test_the_preview_index_waits_while_a_rebuild_runs(tmp_path: Path) -> None:
     """IndexerThread.pause (a rebuild starts): the index asked for writes no record's file until resume()."""
     import logging
+    import threading
 
     site = tmp_path / "site"
     site.mkdir()
@@ -363,8 +364,6 @@ def test_the_preview_index_waits_while_a_rebuild_runs(tmp_path: Path) -> None:
     later.write(_records(FIXTURE), "en", site)
     assert not later.wait(timeout=1.0), "a paused index is not written"
     assert later.written == 0 and not (site / search.FOLDER).exists()
-    import threading
-
     built = tmp_path / "built"  # the same indexer, writing at once (a build in the same process): never paused
     writing = threading.Thread(target=later.indexer.write, args=(_records(FIXTURE), "en", built), daemon=True)
     writing.start()
