@@ -7,7 +7,11 @@ a folder of files in the order the file system lists them, which differs between
 and the files themselves took a large site seconds to create.) Pagefind's own Python wrapper waits 0.1 s
 before reading each answer: too slow for a message per record, so here the messages of a whole index are
 written as they are made and the answers read as they come, in one loop that never blocks on either pipe.
-The caller writes the index's files (Service.index).
+
+A build indexes each part of its records in a process of this module (`python -m builder.pagefind_service`,
+started by builder/search.py's Indexing), which hands Pagefind the documents it reads and writes the index's
+files the search needs. In a process of its own, because the build's thread keeps Python's lock busy while it
+renders: a thread of the build waited up to 5 ms for the lock after each of the thousands of files it wrote.
 """
 
 from __future__ import annotations
@@ -16,13 +20,20 @@ import base64
 import contextlib
 import json
 import os
+import re
 import select
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+KEEP = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|wasm\.[^/]+)$")
+"""Pagefind's files the search needs at the top of an index's folder (its own UI scripts and styles are not used)."""
+KEEP_FOLDERS = ("index", "fragment", "filter")
+"""Pagefind's folders the search needs, each file in them."""
 
 
 class ServiceFailed(Exception):
@@ -32,6 +43,14 @@ class ServiceFailed(Exception):
 def message(number: int, payload: dict[str, Any]) -> bytes:
     """One message of the protocol."""
     return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()) + b","
+
+
+def _decoded(files: list[dict[str, str]]) -> Iterator[tuple[str, bytes]]:
+    """Each file of a GetFiles answer, (path, bytes), decoded as it is reached and let go of in the answer."""
+    files.reverse()
+    while files:
+        file = files.pop()
+        yield file["path"], base64.b64decode(file["content"])
 
 
 class Service:
@@ -49,7 +68,7 @@ class Service:
         self._in, self._out = self.process.stdin.fileno(), self.process.stdout.fileno()
         os.set_blocking(self._in, False)
 
-    def index(self, documents: Iterator[tuple[str, str]], language: str, limit: float) -> list[tuple[str, bytes]]:
+    def index(self, documents: Iterator[tuple[str, str]], language: str, limit: float) -> Iterator[tuple[str, bytes]]:
         """Index these (file name, HTML) documents, in their order, as `language`: the index's files, (path in
         its folder, bytes).
 
@@ -76,7 +95,7 @@ class Service:
                 else:
                     last, pending = made
             if messages is None and answered == last:
-                return [(file["path"], base64.b64decode(file["content"])) for file in payload.get("files", [])]
+                return _decoded(payload.get("files", []))
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ServiceFailed(f"a run did not end within {limit:g} s, and was stopped")
@@ -93,8 +112,7 @@ class Service:
                 *ended, rest = chunk.split(b",")
                 for piece in ended:
                     received.append(piece)
-                    answered, payload = self._answer(b"".join(received))
-                    received = []
+                    answered, payload = self._answer(received)
                 received.append(rest)
 
     def _messages(self, documents: Iterator[tuple[str, str]], language: str) -> Iterator[tuple[int, bytes]]:
@@ -109,9 +127,16 @@ class Service:
         yield number, message(number, {"type": "GetFiles", "index_id": 0})
 
     @staticmethod
-    def _answer(answer: bytes) -> tuple[int, dict[str, Any]]:
-        """The number of the message this answers, and its payload; ServiceFailed if it is an error."""
-        decoded = json.loads(base64.b64decode(answer))
+    def _answer(chunks: list[bytes]) -> tuple[int, dict[str, Any]]:
+        """The number of the message the answer in these chunks answers, and its payload; ServiceFailed if it is
+        an error. The chunks are emptied, and each form of the answer let go as soon as the next is made: the
+        index's files come in one answer of tens of megabytes."""
+        whole = b"".join(chunks)
+        chunks.clear()
+        text = base64.b64decode(whole)
+        del whole
+        decoded = json.loads(text)
+        del text
         payload = decoded.get("payload") or {}
         if payload.get("type") == "Error":
             raise ServiceFailed(str(payload.get("message") or "an unreadable message"))
@@ -145,3 +170,57 @@ class Service:
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
+
+
+def needed(path: str) -> bool:
+    """Whether a file of Pagefind's index (its path in the index's folder) is one the search needs."""
+    steps = path.split("/")
+    if len(steps) == 1:
+        return KEEP.match(steps[0]) is not None
+    return len(steps) == 2 and steps[0] in KEEP_FOLDERS and steps[1] not in ("", ".", "..")
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """A new file, written with the system's calls alone: thousands of small files took three times as long
+    through Python's file objects (Path.write_text)."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        rest = memoryview(data)
+        while rest:
+            rest = rest[os.write(handle, rest) :]
+    finally:
+        os.close(handle)
+
+
+def index_part(binary: str, language: str, folder: Path, limit: float, documents: Iterator[tuple[str, str]]) -> None:
+    """The index of these documents in `folder` (new), less the files the search does not need; Pagefind runs in
+    the folder that holds it. ServiceFailed as Service.index."""
+    service = Service([binary], folder.parent)
+    try:
+        files = service.index(documents, language, limit)
+    except ServiceFailed:
+        service.kill()
+        raise
+    finally:
+        service.close()
+    for path, data in files:
+        if needed(path):
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            write_new(folder / path, data)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m builder.pagefind_service PAGEFIND LANGUAGE FOLDER LIMIT`: the documents come on standard input,
+    one JSON array [file name, HTML] per line; why it failed goes to standard error, on one line."""
+    binary, language, folder, limit = argv
+    documents = (tuple(json.loads(line)) for line in sys.stdin.buffer)
+    try:
+        index_part(binary, language, Path(folder), float(limit), ((str(a), str(b)) for a, b in documents))
+    except ServiceFailed as exc:
+        print(" ".join(str(exc).split()), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

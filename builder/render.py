@@ -638,15 +638,15 @@ class Interface:
         pieces = self._pieces.get(text)
         if pieces is None:
             pieces = self._pieces[text] = self._split(text)
-        result = Markup("")
+        out: list[str] = []  # every piece is Markup: joined once (Markup's + escapes its operand at each step)
         for placeholder, piece in pieces:
             if not placeholder:
-                result += piece
+                out.append(piece)
             elif piece in values:
-                result += _finalize(values[piece])
+                out.append(_finalize(values[piece]))
             else:
-                result += inert(f"%({piece})s")
-        return result
+                out.append(inert(f"%({piece})s"))
+        return Markup("".join(out))
 
     @staticmethod
     def _split(text: str) -> list[tuple[bool, str | Markup]]:

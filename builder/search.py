@@ -14,6 +14,7 @@ variants (licence and license) of the table written here.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -21,10 +22,14 @@ import logging
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -35,7 +40,6 @@ import yaml
 from .cache import builder_version
 from .markup import Prose, _TextOnly
 from .model import Content
-from .pagefind_service import Service, ServiceFailed
 from .render import CITE_RUN, Rendered, page_url
 
 FOLDER = "pagefind"
@@ -67,10 +71,6 @@ CSS = "assets/explainer-search.css"
 STUB = "search/search_index.json"
 """Material's page script fetches this file on every page and hands it to the worker: here it holds only the
 language (a few dozen bytes, whatever the number of facts); the worker does not need it."""
-KEEP = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|wasm\.[^/]+)$")
-"""Pagefind's files the search needs at the top of a part's folder (its own UI scripts and styles are not used)."""
-KEEP_FOLDERS = ("index", "fragment", "filter")
-"""Pagefind's folders the search needs, each file in them."""
 
 
 class Tier(Enum):
@@ -542,8 +542,9 @@ class IndexerThread:
 
 class Indexing:
     """Pagefind indexing parts of the records into `out`, each into its folder, while the caller goes on (MkDocs
-    renders the pages) until wait(): by a thread that runs one Pagefind service (builder/pagefind_service.py) for
-    each part after another, handing it the part's records as documents in their order.
+    renders the pages) until wait(): by a thread that hands each part's records, as documents in their order, to
+    a process of builder/pagefind_service.py, which runs Pagefind as a service and writes the part's index; one
+    part after another.
 
     Nothing is written for Pagefind to read: the same records give the same index on any machine (Pagefind's
     command line numbered records in the order the file system listed their files), and a build at 10,000
@@ -559,7 +560,7 @@ class Indexing:
         self.parts = parts
         self.out = out
         self._lock = threading.Lock()
-        self._service: Service | None = None
+        self._helper: subprocess.Popen[bytes] | None = None
         self._stopped = False
         self.limit = RUN_LIMIT
         """Seconds a Pagefind run may take: one that takes longer is stopped, and the index fails."""
@@ -576,34 +577,53 @@ class Indexing:
         cores, most of it its threads waiting on each other, and 2.6 s on one."""
         leave_a_core()
         for part in self.parts:
-            with self._lock:
-                if self._stopped:
+            command = [sys.executable, "-m", "builder.pagefind_service", binary, language.lower()]
+            command += [str(self.out / part.name), f"{self.limit:g}"]
+            with tempfile.TemporaryFile() as said:
+                with self._lock:
+                    if self._stopped:
+                        return
+                    helper = self._helper = subprocess.Popen(
+                        command, cwd=self.out, stdin=subprocess.PIPE, stderr=said, start_new_session=True
+                    )
+                code = self._hand(helper, part, language, gate)
+                if code != 0:
+                    said.seek(0)
+                    if self._stopped:
+                        return
+                    if code is None:
+                        self.failure = f"a run did not end within {self.limit:g} s, and was stopped"
+                    elif code < 0:
+                        self.failure = f"its indexer was stopped (signal {-code})"
+                    else:
+                        self.failure = said.read().decode("utf-8", "replace").strip() or f"exit status {code}"
                     return
-                self._service = Service([binary], self.out)
-            try:
-                files = self._service.index(self._documents(part, language, gate), language.lower(), self.limit)
-            except ServiceFailed as exc:
-                self._service.kill()
-                if not self._stopped:
-                    self.failure = str(exc)
-                return
-            finally:
-                self._service.close()
-            folder = self.out / part.name
-            for path, data in files:
-                if self._stopped:
-                    return
-                if needed(path):
-                    (folder / path).parent.mkdir(parents=True, exist_ok=True)
-                    write_new(folder / path, data)
 
-    @staticmethod
-    def _documents(part: Part, language: str, gate: threading.Event | None) -> Iterator[tuple[str, str]]:
-        """The part's records as Pagefind's documents, each named as a file of its own would be."""
-        for number, record in enumerate(part.records):
-            if gate is not None:
-                gate.wait()
-            yield f"{number:06d}.html", record.document(language)
+    def _hand(
+        self, helper: subprocess.Popen[bytes], part: Part, language: str, gate: threading.Event | None
+    ) -> int | None:
+        """Write the part's records to the helper, in batches (a thread of the build waits for Python's lock after
+        each write), and wait for it: its exit status, or None when it took too long (it is stopped)."""
+        assert helper.stdin is not None
+        batch: list[bytes] = []
+        try:
+            for number, record in enumerate(part.records):
+                if gate is not None:
+                    gate.wait()
+                batch.append(json.dumps([f"{number:06d}.html", record.document(language)]).encode() + b"\n")
+                if len(batch) == 500:
+                    helper.stdin.write(b"".join(batch))
+                    batch = []
+            helper.stdin.write(b"".join(batch))
+            helper.stdin.close()
+        except BrokenPipeError:
+            pass  # the helper ended: its status and what it said tell why
+        try:
+            return helper.wait(timeout=self.limit + 60)
+        except subprocess.TimeoutExpired:
+            _stop(helper)
+            helper.wait()
+            return None
 
     def wait(self) -> None:
         """Block until every part is in `out`; SearchIndexFailed (and what was written removed) when Pagefind
@@ -618,11 +638,21 @@ class Indexing:
         """Stop Pagefind and remove what it wrote."""
         with self._lock:
             self._stopped = True
-            if self._service is not None:
-                self._service.kill()
+            if self._helper is not None:
+                _stop(self._helper)
         self._thread.join()
         for part in self.parts:
             shutil.rmtree(self.out / part.name, ignore_errors=True)
+
+
+def _stop(helper: subprocess.Popen[bytes]) -> None:
+    """Kill a helper and the Pagefind it started (its process group, where there are groups)."""
+    if helper.poll() is None:
+        if hasattr(os, "killpg"):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(helper.pid, signal.SIGKILL)
+        else:
+            helper.kill()
 
 
 def leave_a_core() -> None:
@@ -632,26 +662,6 @@ def leave_a_core() -> None:
         cores = sorted(os.sched_getaffinity(0))
         if len(cores) > 1:
             os.sched_setaffinity(0, cores[:-1])
-
-
-def needed(path: str) -> bool:
-    """Whether a file of Pagefind's index (its path in the index's folder) is one the search needs."""
-    steps = path.split("/")
-    if len(steps) == 1:
-        return KEEP.match(steps[0]) is not None
-    return len(steps) == 2 and steps[0] in KEEP_FOLDERS and steps[1] not in ("", ".", "..")
-
-
-def write_new(path: Path, data: bytes) -> None:
-    """A new file, written with the system's calls alone: a part's thousands of small files took three times as
-    long through Python's file objects (Path.write_text)."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        rest = memoryview(data)
-        while rest:
-            rest = rest[os.write(handle, rest) :]
-    finally:
-        os.close(handle)
 
 
 class SearchIndexFailed(Exception):
