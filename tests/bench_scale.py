@@ -2,7 +2,7 @@
 
 For each size it generates a content tree (tests/scale_content.py: facts with Markdown, citations with
 quotes, statuses, figures, over 24 topics), builds it cold with `python -m builder build` in a child
-process, and prints the wall and CPU time (user + system: the machine may be shared), the peak resident memory of the build and Pagefind's indexer together (sampled from /proc) and of each, time and
+process, and prints the wall and CPU time (user + system: the machine may be shared), the peak resident memory of the build and the search index's processes together (sampled from /proc) and of each, time and
 memory per fact, the share of the build spent in the builder's own stage (loading, checking and
 rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. Up to 10k it also counts, in Chromium, the bytes a reader
 downloads from opening the search to the first result (tests/bench_search.py), typed at once and key by key. At the
@@ -82,7 +82,8 @@ class TreeMemory:
         self.peak = 0
         """KB."""
         self.children = 0
-        """KB: Pagefind's indexer (and any other process the build starts)."""
+        """KB: the search index's processes, a helper and Pagefind's indexer (builder/pagefind_service.py), and any
+        other process the build starts."""
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -157,7 +158,7 @@ def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> 
 
 def memory(r: dict[str, float]) -> str:
     return (
-        f"{r['together']:5.0f} MB (build {r['own']:5.0f} MB, Pagefind {r['children']:5.0f} MB, "
+        f"{r['together']:5.0f} MB (build {r['own']:5.0f} MB, indexing {r['children']:5.0f} MB, "
         f"the larger {r['rss']:5.0f} MB)"
     )
 

@@ -228,6 +228,17 @@ def test_the_index_is_pagefinds_output_for_the_records_less_its_interface(tmp_pa
     assert _files(tmp_path / "site") == expected
 
 
+def test_only_the_files_the_search_needs_are_written_and_only_inside_the_parts_folder() -> None:
+    from builder.pagefind_service import needed
+
+    kept = ["pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "pagefind.en_7badfe9620.pf_meta"]
+    kept += ["wasm.en.pagefind", "fragment/en_1a2b3c.pf_fragment", "index/en_1a2b3c.pf_index", "filter/en_1.pf_filter"]
+    assert [path for path in kept if not needed(path)] == []
+    dropped = ["pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js", "pagefind-component-ui.js"]
+    dropped += ["playground/index.html", "fragment/../x", "fragment/", "../pagefind.js", "index/a/b", "/etc/passwd"]
+    assert [path for path in dropped if needed(path)] == []
+
+
 def test_the_same_records_make_the_same_index_wherever_it_is_written(tmp_path: Path) -> None:
     """Pagefind is handed the records in their order, not as files it lists: an index written on another file
     system (a tmpfs where there is one, which lists a folder in another order than a disk) is the same."""
