@@ -584,7 +584,12 @@ class Indexing:
                     if self._stopped:
                         return
                     helper = self._helper = subprocess.Popen(
-                        command, cwd=self.out, stdin=subprocess.PIPE, stderr=said, start_new_session=True
+                        command,
+                        cwd=self.out,
+                        env=_importing_this_builder(),
+                        stdin=subprocess.PIPE,
+                        stderr=said,
+                        start_new_session=True,
                     )
                 code = self._hand(helper, part, language, gate)
                 if code != 0:
@@ -643,6 +648,15 @@ class Indexing:
         self._thread.join()
         for part in self.parts:
             shutil.rmtree(self.out / part.name, ignore_errors=True)
+
+
+def _importing_this_builder() -> dict[str, str]:
+    """The environment for a helper: this one, with the folder this builder package is in first on Python's path, so
+    that the helper runs the same code (from a source folder run without installing, too: the helper runs in the
+    index's folder)."""
+    here = str(Path(__file__).resolve().parent.parent)
+    path = [here, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != here)]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
 
 
 def _stop(helper: subprocess.Popen[bytes]) -> None:

@@ -7,6 +7,7 @@ The browser tests skip when Chromium is missing, except where REQUIRE_BROWSER=1 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -237,6 +238,38 @@ def test_only_the_files_the_search_needs_are_written_and_only_inside_the_parts_f
     dropped = ["pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js", "pagefind-component-ui.js"]
     dropped += ["playground/index.html", "fragment/../x", "fragment/", "../pagefind.js", "index/a/b", "/etc/passwd"]
     assert [path for path in dropped if needed(path)] == []
+
+
+def test_the_index_helper_runs_the_same_builder_as_the_build(tmp_path: Path) -> None:
+    """A builder run from a folder of its own (not the one installed) starts helpers that run its code, though a
+    helper runs in the index's folder."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "builder", source / "builder", ignore=shutil.ignore_patterns("__pycache__"))
+    helper = source / "builder" / "pagefind_service.py"
+    helper.write_text(
+        helper.read_text().replace(
+            'if __name__ == "__main__":\n', 'if __name__ == "__main__":\n    Path(os.environ["SEEN"]).touch()\n'
+        )
+    )
+    script = (
+        "import sys; from pathlib import Path; from builder import search; "
+        "assert search.__file__.startswith(sys.argv[1]), search.__file__; "
+        "search.Indexer().write([search.Record('a/#b', 'A title', 'Some text', 'A', search.Tier.ITEM)], 'en', "
+        "Path(sys.argv[2]))"
+    )
+    seen = tmp_path / "seen"
+    env = {**os.environ, "SEEN": str(seen), "PYTHONPATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(source), str(tmp_path / "site")],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert seen.is_file(), "the helper ran the installed builder"
+    assert (tmp_path / "site" / search.FOLDER / search.LISTING).is_file()
 
 
 def test_the_same_records_make_the_same_index_wherever_it_is_written(tmp_path: Path) -> None:
