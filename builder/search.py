@@ -38,7 +38,7 @@ import markdown
 import yaml
 
 from .cache import builder_version
-from .markup import Prose, _TextOnly
+from .markup import MARKDOWN_SYNTAX, Prose, _TextOnly
 from .model import Content
 from .render import CITE_RUN, Rendered, page_url
 
@@ -180,10 +180,6 @@ def variants(language: str) -> dict[str, list[str]]:
         table.setdefault(british, []).append(american)
         table.setdefault(american, []).append(british)
     return dict(sorted(table.items()))
-
-
-MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&#!|~=]|^\s*(?:[-+>]|\d+[.)])(?:\s|$)|  $", re.MULTILINE)
-"""Characters and line starts that may make Markdown do something; text without any reads as written."""
 
 
 def plain_text(markdown_text: str, prose: Prose) -> str:
@@ -655,8 +651,11 @@ def _importing_this_builder() -> dict[str, str]:
     that the helper runs the same code (from a source folder run without installing, too: the helper runs in the
     index's folder)."""
     here = str(Path(__file__).resolve().parent.parent)
-    path = [here, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != here)]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [here, *(p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != here)]
+    )
+    return env
 
 
 def _stop(helper: subprocess.Popen[bytes]) -> None:

@@ -160,3 +160,30 @@ def test_mutated_content_is_refused_with_located_lines_or_renders_inert(mutation
             audit.feed(html)
             audit.close()
             assert audit.faults == [], (src, audit.faults)
+
+
+PUNCTUATION = list(" !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~aAzZ\t\n\r\xa0\u2003\u2028\ue000\ue001é漢")
+"""Characters Markdown may act on, or that end or space a line, and a few that it never acts on."""
+PIECES = ["word", " ", "1.", "2)", "-", "---", "+", ">", "'", '"', "(", ")", ":", ";", ",", ".", "?", "%", "$", "@"]
+PIECES += ["^", "{", "}", "/", "é", "\xa0", "\u200b", "\ufeff", "  "]
+"""Pieces of statements, in any order: list and rule starts, quotes, spaces of every kind."""
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.text(alphabet=st.sampled_from(PUNCTUATION), max_size=30),
+        st.lists(st.sampled_from(PIECES), max_size=12).map("".join),
+    )
+)
+@example("---")
+@example("1. First")
+@example("Prices rose 5% in 2025 (Reuters)")
+def test_a_text_that_reads_as_written_is_what_markdown_makes_of_it(text: str) -> None:
+    """The Markdown that Prose skips (builder/markup.py reads_as_written) would only have wrapped the text in a
+    paragraph: Markdown's own result, character for character."""
+    from builder.markup import Prose, reads_as_written
+
+    if reads_as_written(text):
+        assert Prose()._convert(text) == Prose()._md.convert(text) == f"<p>{text}</p>"
