@@ -175,6 +175,11 @@ def _attribute(value: str) -> str:
 
 
 def _plain(html_text: str) -> str:
+    """The text of HTML, on one line. A paragraph of text alone (what a text that reads as written converts to) is
+    its text: no tag or character reference to read."""
+    inner = html_text[3:-4]
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and "<" not in inner and "&" not in inner:
+        return " ".join(inner.split())
     reader = _TextOnly()
     reader.feed(html_text)
     reader.close()

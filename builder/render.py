@@ -627,8 +627,15 @@ class Interface:
         self.messages = messages
         self._pieces: dict[str, list[tuple[bool, str | Markup]]] = {}
         """Each translated message split at its placeholders, its text pieces made inert once."""
+        self._labels: dict[str, Markup] = {}
+        """Each message asked for without values, as given."""
 
     def gettext(self, message: str, **values: Any) -> Markup:
+        if not values:  # a label ("Copy citation"): the same Markup every time
+            found = self._labels.get(message)
+            if found is None:
+                found = self._labels[message] = self._fill(self.messages.translations.gettext(message), values)
+            return found
         return self._fill(self.messages.translations.gettext(message), values)
 
     def ngettext(self, singular: str, plural: str, num: int, **values: Any) -> Markup:

@@ -187,3 +187,16 @@ def test_a_text_that_reads_as_written_is_what_markdown_makes_of_it(text: str) ->
 
     if reads_as_written(text):
         assert Prose()._convert(text) == Prose()._md.convert(text) == f"<p>{text}</p>"
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(st.one_of(st.text(max_size=60), st.text(alphabet=st.sampled_from(PUNCTUATION), max_size=30)))
+@example("a &amp; b")
+@example("a <em>b</em>")
+def test_the_text_of_a_paragraph_is_what_an_html_parser_reads_in_it(text: str) -> None:
+    from builder.markup import _plain, _TextOnly
+
+    reader = _TextOnly()
+    reader.feed(f"<p>{text}</p>")
+    reader.close()
+    assert _plain(f"<p>{text}</p>") == " ".join("".join(reader.parts).split())
