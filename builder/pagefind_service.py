@@ -6,7 +6,7 @@ order they came, so documents added in one order always make the same index. (Pa
 a folder of files in the order the file system lists them, which differs between file systems and machines,
 and the files themselves took a large site seconds to create.) Pagefind's own Python wrapper waits 0.1 s
 before reading each answer: too slow for a message per record, so here the messages of a whole index are
-written as they are made and the answers read as they come, in one loop that never blocks on either pipe.
+written by one thread as they are made while another reads the answers as they come.
 
 A build indexes each part of its records in a process of this module (`python -m builder.pagefind_service`,
 started by builder/search.py's Indexing), which hands Pagefind the documents it reads and writes the index's
@@ -21,10 +21,11 @@ import contextlib
 import json
 import os
 import re
-import select
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,8 +54,37 @@ def _decoded(files: list[dict[str, str]]) -> Iterator[tuple[str, bytes]]:
         yield file["path"], base64.b64decode(file["content"])
 
 
+class Clock:
+    """The time a service may still take: `limit` seconds from its start, not counting the time spent waiting for
+    the documents (`waiting`)."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self._began = time.monotonic()
+        self._waited = 0.0
+        self._since: float | None = None
+        """When the wait under way began."""
+
+    def wait_begins(self) -> None:
+        self._since = time.monotonic()
+
+    def wait_ends(self) -> None:
+        if self._since is not None:
+            self._waited += time.monotonic() - self._since
+            self._since = None
+
+    def expired(self) -> bool:
+        now = time.monotonic()
+        waiting = now - self._since if self._since is not None else 0.0
+        return now - self._began - self._waited - waiting > self.limit
+
+
 class Service:
-    """One `pagefind --service` process, which writes one index and ends.
+    """One `pagefind --service` process, which indexes the documents of one index and ends.
+
+    Its messages are written by a thread while another reads the answers (each blocks on its pipe alone), and
+    the caller's thread stops the process when it takes too long: nothing here is particular to one operating
+    system.
 
     `command`: Pagefind's executable (and any arguments before `--service`); `cwd`: its working folder."""
 
@@ -64,9 +94,6 @@ class Service:
         self.process = subprocess.Popen(
             [*command, "--service"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._said
         )
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self._in, self._out = self.process.stdin.fileno(), self.process.stdout.fileno()
-        os.set_blocking(self._in, False)
 
     def index(self, documents: Iterator[tuple[str, str]], language: str, limit: float) -> Iterator[tuple[str, bytes]]:
         """Index these (file name, HTML) documents, in their order, as `language`: the index's files, (path in
@@ -74,57 +101,82 @@ class Service:
 
         The files are asked for (GetFiles), not written by the service (WriteFiles): it answers once it has
         handed its writes to background threads, and the process ends as soon as its input closes, so a file
-        could be left empty. `limit`: seconds the service may take, not counting the time the documents'
-        iterator spends waiting (the live preview pauses it while a rebuild runs). ServiceFailed when it
-        answers with an error, ends first, or takes longer."""
-        messages: Iterator[tuple[int, bytes]] | None = self._messages(documents, language)
-        last, answered = 1, 0
-        """The number of the last message made, and of the last answer read (they come in order)."""
-        payload: dict[str, Any] = {}
-        pending = b""
+        could be left empty. `limit`: seconds the service may take, not counting the time spent waiting for the
+        documents (the live preview pauses them while a rebuild runs). ServiceFailed when it answers with an
+        error, ends first, or takes longer."""
+        clock = Clock(limit)
+        last: list[int] = []
+        """The number of the last message, once it is about to be written."""
+        outcome: list[dict[str, Any] | ServiceFailed] = []
+        finished = threading.Event()
+
+        def read() -> None:
+            try:
+                outcome.append(self._read(last))
+            except ServiceFailed as exc:
+                outcome.append(exc)
+            finally:
+                finished.set()
+
+        writer = threading.Thread(target=self._write, args=(documents, language, clock, last), daemon=True)
+        writer.start()
+        threading.Thread(target=read, daemon=True).start()
+        while not finished.wait(min(0.05, limit / 10)):
+            if clock.expired():
+                self.kill()  # the threads end with the process's pipes
+                raise ServiceFailed(f"a run did not end within {limit:g} s, and was stopped")
+        if isinstance(outcome[0], ServiceFailed):
+            raise outcome[0]
+        writer.join()  # it was flushing the last message when the answer came
+        return _decoded(outcome[0].get("files", []))
+
+    def _write(self, documents: Iterator[tuple[str, str]], language: str, clock: Clock, last: list[int]) -> None:
+        """Write the messages, making each as the last is written (the documents' waits not counted). The last
+        message's number is known to the reader before it is written."""
+        assert self.process.stdin is not None
+        messages = self._messages(documents, language)
+        try:
+            while True:
+                clock.wait_begins()
+                made = next(messages, None)
+                clock.wait_ends()
+                if made is None:
+                    break
+                number, data, final = made
+                if final:
+                    last.append(number)
+                self.process.stdin.write(data)
+            self.process.stdin.flush()
+        except (OSError, ValueError):
+            pass  # the process ended (a broken pipe) or was stopped (its pipe closed): the reader says why
+
+    def _read(self, last: list[int]) -> dict[str, Any]:
+        """Read the answers until the one to the last message: its payload. ServiceFailed as `index`."""
+        assert self.process.stdout is not None
         received: list[bytes] = []
         """The chunks of an answer not yet ended (the index's files come in one answer, megabytes long)."""
-        deadline = time.monotonic() + limit
         while True:
-            if not pending and messages is not None:
-                began = time.monotonic()
-                made = next(messages, None)
-                deadline += time.monotonic() - began
-                if made is None:
-                    messages = None
-                else:
-                    last, pending = made
-            if messages is None and answered == last:
-                return _decoded(payload.get("files", []))
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ServiceFailed(f"a run did not end within {limit:g} s, and was stopped")
-            readable, writable, _ = select.select([self._out], [self._in] if pending else [], [], remaining)
-            if writable:
-                try:
-                    pending = pending[os.write(self._in, pending) :]
-                except BrokenPipeError:
-                    raise ServiceFailed(self._ended()) from None
-            if readable:
-                chunk = os.read(self._out, 1 << 20)
-                if not chunk:
-                    raise ServiceFailed(self._ended())
-                *ended, rest = chunk.split(b",")
-                for piece in ended:
-                    received.append(piece)
-                    answered, payload = self._answer(received)
-                received.append(rest)
+            chunk = os.read(self.process.stdout.fileno(), 1 << 20)
+            if not chunk:
+                raise ServiceFailed(self._ended())
+            *ended, rest = chunk.split(b",")
+            for piece in ended:
+                received.append(piece)
+                answered, payload = self._answer(received)
+                if last and answered == last[0]:
+                    return payload
+            received.append(rest)
 
-    def _messages(self, documents: Iterator[tuple[str, str]], language: str) -> Iterator[tuple[int, bytes]]:
-        """(the number of the message, its bytes), made as they are to be written."""
-        yield 1, message(1, {"type": "NewIndex", "config": {"force_language": language}})
+    def _messages(self, documents: Iterator[tuple[str, str]], language: str) -> Iterator[tuple[int, bytes, bool]]:
+        """(the number of the message, its bytes, whether it is the last), made as they are to be written."""
+        yield 1, message(1, {"type": "NewIndex", "config": {"force_language": language}}), False
         number = 1
         for name, document in documents:
             number += 1
             payload = {"type": "AddFile", "index_id": 0, "file_path": name, "file_contents": document}
-            yield number, message(number, payload)
+            yield number, message(number, payload), False
         number += 1
-        yield number, message(number, {"type": "GetFiles", "index_id": 0})
+        yield number, message(number, {"type": "GetFiles", "index_id": 0}), True
 
     @staticmethod
     def _answer(chunks: list[bytes]) -> tuple[int, dict[str, Any]]:
@@ -198,7 +250,7 @@ def index_part(binary: str, language: str, folder: Path, limit: float, documents
     service = Service([binary], folder.parent)
     try:
         files = service.index(documents, language, limit)
-    except ServiceFailed:
+    except BaseException:  # failed, or stopped (a signal): Pagefind too
         service.kill()
         raise
     finally:
@@ -209,10 +261,15 @@ def index_part(binary: str, language: str, folder: Path, limit: float, documents
             write_new(folder / path, data)
 
 
+def _ended_by_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
+
+
 def main(argv: list[str]) -> int:
     """`python -m builder.pagefind_service PAGEFIND LANGUAGE FOLDER LIMIT`: the documents come on standard input,
     one JSON array [file name, HTML] per line; why it failed goes to standard error, on one line."""
     binary, language, folder, limit = argv
+    signal.signal(signal.SIGTERM, _ended_by_signal)  # the build stops it (Indexing.cancel): Pagefind goes too
     documents = (tuple(json.loads(line)) for line in sys.stdin.buffer)
     try:
         index_part(binary, language, Path(folder), float(limit), ((str(a), str(b)) for a, b in documents))

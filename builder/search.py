@@ -14,7 +14,6 @@ variants (licence and license) of the table written here.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 import json
@@ -22,7 +21,6 @@ import logging
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -585,7 +583,6 @@ class Indexing:
                         env=_importing_this_builder(),
                         stdin=subprocess.PIPE,
                         stderr=said,
-                        start_new_session=True,
                     )
                 code = self._hand(helper, part, language, gate)
                 if code != 0:
@@ -659,12 +656,12 @@ def _importing_this_builder() -> dict[str, str]:
 
 
 def _stop(helper: subprocess.Popen[bytes]) -> None:
-    """Kill a helper and the Pagefind it started (its process group, where there are groups)."""
+    """Stop a helper, which stops the Pagefind it started (killed when it does not end within 10 s)."""
     if helper.poll() is None:
-        if hasattr(os, "killpg"):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(helper.pid, signal.SIGKILL)
-        else:
+        helper.terminate()
+        try:
+            helper.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             helper.kill()
 
 

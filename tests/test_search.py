@@ -362,7 +362,8 @@ def test_a_build_that_fails_stops_pagefind_and_removes_what_it_wrote(
 ) -> None:
     import time
 
-    fake = _fake_pagefind(tmp_path, "touch started; exec sleep 60")
+    pid = tmp_path / "pid"
+    fake = _fake_pagefind(tmp_path, f'echo $$ > "{pid}"; touch started; exec sleep 60')
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     site = tmp_path / "site"
     site.mkdir()
@@ -376,6 +377,10 @@ def test_a_build_that_fails_stops_pagefind_and_removes_what_it_wrote(
     indexer.cancel()  # what the plugin's on_build_error does
     assert time.monotonic() - began < 30, "Pagefind was not stopped"
     assert not indexer.pending and list(site.iterdir()) == []
+    pagefind = Path(f"/proc/{pid.read_text().strip()}")
+    while pagefind.exists() and "State:\tZ" not in (pagefind / "status").read_text():
+        assert time.monotonic() - began < 30, "the helper left Pagefind running"
+        time.sleep(0.05)
 
 
 def test_the_preview_writes_only_the_newest_index_and_swaps_it_in_whole(tmp_path: Path) -> None:
