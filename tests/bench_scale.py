@@ -75,7 +75,8 @@ class TreeMemory:
 
     The descendants' figure is sampled rather than taken from getrusage(): a child's maximum resident size
     counts the parent's pages it shares between fork and exec, so a small Pagefind run started by a large
-    build would show the build's size."""
+    build would show the build's size. For the same reason a child sampled between its fork and its exec (its
+    command line still its parent's) is not counted: it is a copy of its parent, whose pages are counted."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -94,22 +95,34 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self._done.wait(0.1):
-            sizes = {pid: _rss(pid) for pid in _tree(self.pid)}
+            sizes = {pid: _rss(pid) for pid, parent in _tree(self.pid) if not _unexecuted(pid, parent)}
             self.peak = max(self.peak, sum(sizes.values()))
             self.children = max(self.children, sum(size for pid, size in sizes.items() if pid != self.pid))
 
 
-def _tree(pid: int) -> list[int]:
-    found, todo = [], [pid]
+def _tree(pid: int) -> list[tuple[int, int | None]]:
+    """The process and its descendants, each with its parent (None for the process)."""
+    found: list[tuple[int, int | None]] = []
+    todo: list[tuple[int, int | None]] = [(pid, None)]
     while todo:
-        each = todo.pop()
-        found.append(each)
+        each, parent = todo.pop()
+        found.append((each, parent))
         for task in Path(f"/proc/{each}/task").glob("*/children"):
             try:
-                todo.extend(int(child) for child in task.read_text().split())
+                todo.extend((int(child), each) for child in task.read_text().split())
             except OSError:
                 continue
     return found
+
+
+def _unexecuted(pid: int, parent: int | None) -> bool:
+    """Whether a child is between fork and exec: its command line is still its parent's."""
+    if parent is None:
+        return False
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes() == Path(f"/proc/{parent}/cmdline").read_bytes()
+    except OSError:
+        return True  # gone already
 
 
 def _rss(pid: int) -> int:
