@@ -56,7 +56,7 @@ def _decoded(files: list[dict[str, str]]) -> Iterator[tuple[str, bytes]]:
 
 class Clock:
     """The time a service may still take: `limit` seconds from its start, not counting the time spent waiting for
-    the documents (`waiting`)."""
+    the documents (between `wait_begins` and `wait_ends`)."""
 
     def __init__(self, limit: float) -> None:
         self.limit = limit

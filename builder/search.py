@@ -395,8 +395,8 @@ class Indexer:
     ) -> None:
         """Begin the index of these records in site_dir/.pagefind.new; returns once Pagefind has started.
 
-        `gate`: the index waits for it to be set before each file it writes (the live preview's, while a rebuild
-        runs: IndexerThread.pause).
+        `gate`: the index waits for it to be set before each record it hands Pagefind and each part it links (the
+        live preview's, while a rebuild runs: IndexerThread.pause).
 
         `published`: for a build into a staging folder, the site folder it will be swapped in for. A part found
         in the index there is not indexed again, nor copied: it is listed in `borrowed`, to be moved over when
@@ -484,7 +484,7 @@ class IndexerThread:
         self._condition = threading.Condition()
         self._free = threading.Event()
         """Set while the index may be written: pause() clears it while a rebuild runs, and the index being written
-        waits before its next file, so that the rebuild has the interpreter to itself."""
+        waits before its next record, so that the rebuild has the interpreter to itself."""
         self._free.set()
         self._thread: threading.Thread | None = None
         self.written = 0
@@ -500,7 +500,7 @@ class IndexerThread:
             self._condition.notify_all()
 
     def pause(self) -> None:
-        """A rebuild starts: the index being written waits before its next file until resume()."""
+        """A rebuild starts: the index being written waits before its next record until resume()."""
         self._free.clear()
 
     def resume(self) -> None:
@@ -586,7 +586,6 @@ class Indexing:
                     )
                 code = self._hand(helper, part, language, gate)
                 if code != 0:
-                    said.seek(0)
                     if self._stopped:
                         return
                     if code is None:
@@ -594,6 +593,7 @@ class Indexing:
                     elif code < 0:
                         self.failure = f"its indexer was stopped (signal {-code})"
                     else:
+                        said.seek(0)
                         self.failure = said.read().decode("utf-8", "replace").strip() or f"exit status {code}"
                     return
 
