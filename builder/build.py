@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 
+from . import forked
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Dumps, Store
 from .charts import ChartCache
@@ -123,6 +124,7 @@ def prepare(
     download_parts: DownloadParts | None = None,
     dumps: Dumps | None = None,
     settling: bool = False,
+    workers: int = 1,
 ) -> Prepared:
     """Read and validate everything; render only when nothing is wrong.
 
@@ -130,7 +132,7 @@ def prepare(
     content's git history (builder/history.py), read only once the content is valid. `memo`: pages kept from
     the last preparation (builder/memo.py); `download_parts`: the items' parts of the downloads kept from it
     (builder/opendata.py); `dumps`: the items' JSON made before (builder/cache.py); `settling`: a build, whose
-    process ends with it (builder/collector.py).
+    process ends with it (builder/collector.py); `workers`: the processes the pages are drawn in (render).
     """
     prose = prose or Prose()
     dumps = dumps or Dumps()
@@ -157,6 +159,7 @@ def prepare(
         memo=memo,
         download_parts=download_parts,
         dumps=dumps,
+        workers=workers,
     )
     rendered.alternates = switch[site.language]
     editions: dict[str, Rendered] = {}
@@ -173,6 +176,7 @@ def prepare(
             memo=memo,
             download_parts=download_parts,
             dumps=dumps,
+            workers=workers,
             original=site.language,
             untranslated=frozenset(shown.untranslated),
         )
@@ -249,6 +253,8 @@ class Preparer:
         self.settling = False
         """A build: what each step makes that lives on is frozen out of the garbage collector's scans (builder/
         collector.py), which suits a process that prepares once."""
+        self.workers = 1
+        """The processes a render draws its pages in (builder/forked.py): a build's, one per spare core."""
         self.deferred = False
         """Whether the cache is written only after the first preparation and when `save` is called (the live
         preview, when it stops), not after every preparation: a rebuild changes a few entries of parts that take
@@ -288,6 +294,7 @@ class Preparer:
             self.download_parts,
             self.dumps,
             self.settling,
+            self.workers,
         )
         self._key = key
         if self.last.rendered is not None:  # a build that stops writes nothing, and keeps the pages it had
@@ -543,6 +550,7 @@ def _build(
         return 2
     preparer = Preparer(Store(site_dir.resolve().parent / CACHE_FOLDER))
     preparer.settling = True
+    preparer.workers = forked.workers()
     today = today or dt.date.today()
     prepared = preparer.prepare(content_dir, today, url=url)
     refused = publishing_problems(content_dir, prepared) if publish else []

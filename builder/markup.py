@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -251,16 +252,31 @@ class Prose:
         """The conversions and audits used since this instance was made, for the cache between runs."""
         self.changed = False
         self._exported = True
-        return {
-            "held": dict(self._held),
-            "clean": dict(self._clean),
-            "audits": dict(self._audits),
-            "texts": dict(self._texts),
-        }
+        return {name: dict(table) for name, table in self._tables().items()}
 
     def recall(self, stored: dict[str, dict[Any, Any]]) -> None:
         """Take the conversions and audits an earlier run remembered."""
         self._stored = {name: dict(stored.get(name, {})) for name in ("held", "clean", "audits", "texts")}
+
+    def mark(self) -> dict[str, int]:
+        """How many entries each table holds now: `since` gives those made after."""
+        return {name: len(table) for name, table in self._tables().items()}
+
+    def since(self, mark: dict[str, int]) -> dict[str, dict[Any, Any]]:
+        """The entries each table took after `mark` (a forked worker's, for its parent: builder/forked.py)."""
+        return {name: dict(itertools.islice(table.items(), mark[name], None)) for name, table in self._tables().items()}
+
+    def absorb(self, entries: dict[str, dict[Any, Any]]) -> None:
+        """Take entries another instance made (`since`): they are kept between runs as this instance's own."""
+        for name, table in self._tables().items():
+            for key, value in entries.get(name, {}).items():
+                if key not in table:
+                    table[key] = value
+                    self._stored[name].pop(key, None)
+                    self.changed = True
+
+    def _tables(self) -> dict[str, dict[tuple[str, str | None], Any]]:
+        return {"held": self._held, "clean": self._clean, "audits": self._audits, "texts": self._texts}
 
     def _known(self, name: str, table: dict[tuple[str, str | None], Any], key: tuple[str, str | None]) -> Any | None:
         """The value kept in one of the tables above, from this run or else an earlier one (then moved into the

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -244,9 +244,17 @@ def write_new(path: Path, data: bytes) -> None:
         os.close(handle)
 
 
-def index_part(binary: str, language: str, folder: Path, limit: float, documents: Iterator[tuple[str, str]]) -> None:
+def index_part(
+    binary: str,
+    language: str,
+    folder: Path,
+    limit: float,
+    documents: Iterator[tuple[str, str]],
+    indexed: Callable[[], None] = lambda: None,
+) -> None:
     """The index of these documents in `folder` (new), less the files the search does not need; Pagefind runs in
-    the folder that holds it. ServiceFailed as Service.index."""
+    the folder that holds it; `indexed` is called once Pagefind has indexed them, before the files are written.
+    ServiceFailed as Service.index."""
     service = Service([binary], folder.parent)
     try:
         files = service.index(documents, language, limit)
@@ -255,10 +263,16 @@ def index_part(binary: str, language: str, folder: Path, limit: float, documents
         raise
     finally:
         service.close()
+    indexed()
     for path, data in files:
         if needed(path):
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             write_new(folder / path, data)
+
+
+def _say_indexed() -> None:
+    sys.stdout.write("indexed\n")
+    sys.stdout.flush()
 
 
 def _ended_by_signal(number: int, frame: object) -> None:
@@ -267,12 +281,14 @@ def _ended_by_signal(number: int, frame: object) -> None:
 
 def main(argv: list[str]) -> int:
     """`python -m builder.pagefind_service PAGEFIND LANGUAGE FOLDER LIMIT`: the documents come on standard input,
-    one JSON array [file name, HTML] per line; why it failed goes to standard error, on one line."""
+    one JSON array [file name, HTML] per line; 'indexed' goes to standard output once Pagefind has indexed them
+    (the build starts the next part's index while this one's files are written); why it failed goes to standard
+    error, on one line."""
     binary, language, folder, limit = argv
     signal.signal(signal.SIGTERM, _ended_by_signal)  # the build stops it (Indexing.cancel): Pagefind goes too
     documents = (tuple(json.loads(line)) for line in sys.stdin.buffer)
     try:
-        index_part(binary, language, Path(folder), float(limit), ((str(a), str(b)) for a, b in documents))
+        index_part(binary, language, Path(folder), float(limit), ((str(a), str(b)) for a, b in documents), _say_indexed)
     except ServiceFailed as exc:
         print(" ".join(str(exc).split()), file=sys.stderr)
         return 1

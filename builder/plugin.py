@@ -35,7 +35,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import search
+from . import forked, search
 from .build import (
     CSS,
     JS,
@@ -157,6 +157,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.dirty = dirty
         self.indexer.live = self.serving  # the preview's index is read while a new one is written
         self.preparer.deferred = self.serving  # the preview writes the cache when it stops
+        self.preparer.workers = 1 if self.serving else forked.workers()  # the preview draws a few pages a save
         self.later = search.IndexerThread(self.indexer, log) if self.serving else None
 
     def on_shutdown(self) -> None:

@@ -12,7 +12,7 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import jsonld
+from . import forked, jsonld
 from .cache import Dumps
 from .charts import ChartCache, bar_chart
 from .charts import size as chart_size
@@ -49,13 +49,16 @@ from .model import (
 )
 from .ogimage import ImageCache
 from .opendata import FOLDER, DownloadParts, dataset_csv, downloads, listing, question_path
-from .packed import Pages
+from .packed import Pages, pack
 from .reading import minutes as reading_time
 from .stash import Blocks, Spans, shift
 
 TEMPLATES = Path(__file__).parent / "templates"
 IMAGES = "og"
 """The folder of the pages' share images (og:image) in the built site: og/<page path>.png."""
+PARALLEL_FROM = 16
+"""Pages to draw from which a render shares them between workers (builder/forked.py): below that, as after an
+edit, forking would cost more than it saves."""
 CITE_RUN = re.compile(r"(?:[ \t]*\n?[ \t]*" + CITE.pattern + r")+")
 """One or more [@id] citations in a row, with the spaces (and a line break) before them."""
 
@@ -717,6 +720,16 @@ class PageLanguage:
         return Markup("") if self.same(tag) else Markup(' lang="%s"') % tag
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """One page as drawn: its Markdown as builder/packed.py holds it, where its marked raw HTML blocks lie
+    (builder/stash.py), and its share image (None without one)."""
+
+    packed: bytes
+    spans: Spans
+    image: bytes | None
+
+
 @dataclass
 class Rendered:
     pages: Pages
@@ -835,6 +848,7 @@ def render(
     memo: PageMemo | None = None,
     download_parts: DownloadParts | None = None,
     dumps: Dumps | None = None,
+    workers: int = 1,
 ) -> Rendered:
     """Every generated page as Markdown, keyed by its path under the docs folder.
 
@@ -847,7 +861,8 @@ def render(
     compared with (default: the date today). `images` keeps the pages' share images drawn before; `memo`
     (builder/memo.py) the pages rendered before whose inputs are known, given back when those did not change;
     `download_parts` each item's part of the downloads written before (builder/opendata.py); `dumps` the items'
-    JSON, which both read (builder/cache.py).
+    JSON, which both read (builder/cache.py). `workers`: the processes the pages are drawn in, from
+    PARALLEL_FROM pages to draw, where this process may be forked (builder/forked.py); the pages are the same.
     """
     env = _environment()
     dumps = dumps or Dumps()
@@ -892,20 +907,26 @@ def render(
         """Plain text of editor Markdown, without citations: for descriptions and alt text."""
         return prose.text_without(markdown_text or "", CITE_RUN)
 
+    planned: list[tuple[str, str | None, Drawn | int]] = []
+    """Each page in the order it is made: its path, the digest it is kept under once drawn, and either the page kept
+    from the last render or the number of the task that draws it."""
+    tasks: list[Callable[[], Drawn]] = []
+    """The pages to draw, drawn once every page is planned (builder/forked.py: on more than one core)."""
+
     def page(
         src: str,
         template: str,
         title: str | None,
         description: str,
-        structured: Any = (),
+        structured: Sequence[dict[str, Any]] | Callable[[], list[dict[str, Any]]] = (),
         updated: dt.date | None = None,
         reading: bool = False,
         digest: str | None = None,
         **context: Any,
     ) -> None:
-        """Render one page; `structured`: its schema.org items, written as JSON-LD at the end of the page;
-        `reading`: the page says how long it takes to read; `digest`: what it read (builder/memo.py), under
-        which the page is kept for the next render."""
+        """Plan one page; `structured`: its schema.org items (or what makes them), written as JSON-LD at the end of
+        the page; `reading`: the page says how long it takes to read; `digest`: what it read (builder/memo.py),
+        under which the page is kept for the next render."""
 
         def body_of(reading_minutes: int | None) -> tuple[str, Spans]:
             blocks = Blocks()
@@ -951,30 +972,34 @@ def render(
             )
             return blocks.expand(drawn)
 
-        body, marked = body_of(None)
-        if reading:
-            # Drawn again with the reading time of the first drawing's text (the time itself adds no words).
-            body, marked = body_of(reading_time(body))
-        image = share_path(src)
-        if image:
-            shares[image] = images.image(title or (site.story.headline if site.story else site.title), site.title)
-        front = front_matter(title=title, description=shorten(description), image=image)
-        pages[src] = front + body + jsonld.script(list(structured))
-        spans[src] = shift(marked, len(front))
-        if digest is not None and memo is not None:
-            memo.keep_page(language.tag, src, digest, pages.packed(src), spans[src], shares[image] if image else None)
+        def draw() -> Drawn:
+            body, marked = body_of(None)
+            if reading:
+                # Drawn again with the reading time of the first drawing's text (the time itself adds no words).
+                body, marked = body_of(reading_time(body))
+            image = share_path(src)
+            headline = title or (site.story.headline if site.story else site.title)
+            front = front_matter(title=title, description=shorten(description), image=image)
+            items = structured() if callable(structured) else structured
+            return Drawn(
+                pack(front + body + jsonld.script(list(items))),
+                shift(marked, len(front)),
+                images.image(headline, site.title) if image else None,
+            )
+
+        planned.append((src, digest, len(tasks)))
+        tasks.append(draw)
 
     def kept(src: str, digest: str | None) -> bool:
-        """Put the page kept under this digest in place (its Markdown, marked spans and share image), if any."""
+        """Plan the page kept under this digest as it is (its Markdown, marked spans and share image), if any."""
         found = memo.page(language.tag, src, digest) if digest is not None and memo is not None else None
         if found is None:
             return False
-        pages.put(src, found.packed)
-        spans[src] = found.spans
-        image = share_path(src)
-        if image and found.image is not None:  # the digest holds site.url: the image is there when the page has one
-            shares[image] = found.image
+        planned.append((src, None, Drawn(found.packed, found.spans, found.image)))
         return True
+
+    def reviews(facts: list[Fact]) -> list[dict[str, Any]]:
+        return [jsonld.claim_review(site, fact, index.sources, text, messages.gettext) for fact in facts]
 
     topics = {t.id: t for t in site.topics}
     by_topic: dict[str, list[Fact]] = defaultdict(list)
@@ -1111,7 +1136,7 @@ def render(
                 "topic.md.j2",
                 title,
                 text(topic.description) or topic.label,
-                [jsonld.claim_review(site, fact, index.sources, text, messages.gettext) for fact in facts],
+                functools.partial(reviews, facts),
                 topic=topic,
                 facts=facts,
                 also=shown_also,
@@ -1282,6 +1307,20 @@ def render(
         tables=listing(assets, rows),
         dictionary=f"{FOLDER}/datapackage.json",
     )
+
+    before = prose.mark()
+    drawings = forked.run(
+        tasks, workers if len(tasks) >= PARALLEL_FROM else 1, lambda: prose.since(before), prose.absorb
+    )
+    for src, digest, made in planned:
+        drawn = drawings[made] if isinstance(made, int) else made
+        pages.put(src, drawn.packed)
+        spans[src] = drawn.spans
+        image = share_path(src)
+        if image and drawn.image is not None:
+            shares[image] = drawn.image
+        if isinstance(made, int) and digest is not None and memo is not None:
+            memo.keep_page(language.tag, src, digest, drawn.packed, drawn.spans, drawn.image)
 
     nav: list[Any] = [{labels.home: "index.md"}] if site.story else []
     if "questions/index.md" in pages:

@@ -2,7 +2,7 @@
 
 For each size it generates a content tree (tests/scale_content.py: facts with Markdown, citations with
 quotes, statuses, figures, over 24 topics), builds it cold with `python -m builder build` in a child
-process, and prints the wall and CPU time (user + system: the machine may be shared), the peak resident memory of the build and the search index's processes together (sampled from /proc) and of each, time and
+process, and prints the wall and CPU time (user + system: the machine may be shared), the peak memory of the build, its render's forked copy and the search index's processes together (their PSS, sampled from /proc) and of each, time and
 memory per fact, the share of the build spent in the builder's own stage (loading, checking and
 rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. Up to 10k it also counts, in Chromium, the bytes a reader
 downloads from opening the search to the first result (tests/bench_search.py), typed at once and key by key. At the
@@ -36,15 +36,21 @@ import json, resource, sys, time
 from pathlib import Path
 import builder.build as b
 
-spent = [0.0]
+spent = [0.0, 0.0]
+
+def children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
 original = b.Preparer.prepare
 
 def timed(self, *args, **kwargs):
-    began = time.process_time()
+    began, copies = time.process_time(), children()
     try:
         return original(self, *args, **kwargs)
     finally:
         spent[0] += time.process_time() - began
+        spent[1] += children() - copies
 
 b.Preparer.prepare = timed
 began = time.process_time()
@@ -52,11 +58,14 @@ status = b.build(
     Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), today=b.dt.date.fromisoformat(sys.argv[4]), ending=True
 )
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"status": status, "builder": spent[0], "total": time.process_time() - began, "own": own}))
+total = time.process_time() - began + spent[1]
+print(json.dumps({"status": status, "builder": spent[0] + spent[1], "total": total, "own": own, "copies": spent[1]}))
 """
 """Runs one build in a child process and reports, from inside it, the CPU time spent in the builder's stage
 (load, check, render; the cache read and written) and in the whole build (CPU time, as the machine may be
-shared: wall time would count other processes' turns)."""
+shared: wall time would count other processes' turns). The CPU time of the render's forked copies
+(builder/forked.py), the only processes that end while the content is prepared, counts in both; the search
+index's processes in neither, as before."""
 
 
 def without_search(folder: Path) -> Path:
@@ -70,21 +79,23 @@ def without_search(folder: Path) -> Path:
 
 
 class TreeMemory:
-    """The largest resident memory of a process and its descendants at one moment (Pagefind's indexer runs
-    beside the build), and of its descendants alone, sampled every 0.1 s from /proc.
+    """The largest memory of a process and its descendants at one moment (the search index's helpers and
+    Pagefind run beside the build, and the render's forked copy beside it: builder/forked.py), and of its
+    descendants alone, sampled every 0.1 s from /proc.
 
-    The descendants' figure is sampled rather than taken from getrusage(): a child's maximum resident size
-    counts the parent's pages it shares between fork and exec, so a small Pagefind run started by a large
-    build would show the build's size. For the same reason a child sampled between its fork and its exec (its
-    command line still its parent's) is not counted: it is a copy of its parent, whose pages are counted."""
+    Each process counts its proportional set size (PSS: its own pages, and its share of the pages it shares with
+    others), so that the sum is the memory the processes use together. Resident sizes would count a page shared
+    by a build and its forked copy twice: the copy shares every page of its parent it has not written to. For
+    the same reason the descendants' figure is sampled rather than taken from getrusage(), whose maximum
+    resident size of a child counts the parent's pages it shared between fork and exec."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak = 0
         """KB."""
         self.children = 0
-        """KB: the search index's processes, a helper and Pagefind's indexer (builder/pagefind_service.py), and any
-        other process the build starts."""
+        """KB: the render's forked copy (builder/forked.py), the search index's processes (its helpers and their
+        Pagefind indexers, builder/pagefind_service.py), and any other process the build starts, together."""
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -95,49 +106,40 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self._done.wait(0.1):
-            sizes = {pid: _rss(pid) for pid, parent in _tree(self.pid) if not _unexecuted(pid, parent)}
+            sizes = {pid: _pss(pid) for pid in _tree(self.pid)}
             self.peak = max(self.peak, sum(sizes.values()))
             self.children = max(self.children, sum(size for pid, size in sizes.items() if pid != self.pid))
 
 
-def _tree(pid: int) -> list[tuple[int, int | None]]:
-    """The process and its descendants, each with its parent (None for the process)."""
-    found: list[tuple[int, int | None]] = []
-    todo: list[tuple[int, int | None]] = [(pid, None)]
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants."""
+    found: list[int] = []
+    todo = [pid]
     while todo:
-        each, parent = todo.pop()
-        found.append((each, parent))
+        each = todo.pop()
+        found.append(each)
         for task in Path(f"/proc/{each}/task").glob("*/children"):
             try:
-                todo.extend((int(child), each) for child in task.read_text().split())
+                todo.extend(int(child) for child in task.read_text().split())
             except OSError:
                 continue
     return found
 
 
-def _unexecuted(pid: int, parent: int | None) -> bool:
-    """Whether a child is between fork and exec: its command line is still its parent's."""
-    if parent is None:
-        return False
+def _pss(pid: int) -> int:
+    """KB: the process's proportional set size (0 once it has ended)."""
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes() == Path(f"/proc/{parent}/cmdline").read_bytes()
-    except OSError:
-        return True  # gone already
-
-
-def _rss(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
         return 0
-    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
     return int(found.group(1)) if found else 0
 
 
 def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> dict[str, float]:
-    """One `build` in a child process: wall time, peak RSS (MB: the largest of the process and Pagefind's
-    indexer, from os.wait4; the build's own; Pagefind's, sampled; the two together at one moment, sampled),
-    the builder stage's time."""
+    """One `build` in a child process: wall time, peak memory (MB: the largest resident size of the process and
+    its children, from os.wait4; the build's own resident size; its children's PSS together, sampled; all of
+    them together at one moment, sampled), the builder stage's time."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     out, err = site.parent / "build.out", site.parent / "build.err"
     actions = [
@@ -171,8 +173,8 @@ def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> 
 
 def memory(r: dict[str, float]) -> str:
     return (
-        f"{r['together']:5.0f} MB (build {r['own']:5.0f} MB, indexing {r['children']:5.0f} MB, "
-        f"the larger {r['rss']:5.0f} MB)"
+        f"{r['together']:5.0f} MB PSS together (the build's own RSS {r['own']:5.0f} MB, its children's PSS "
+        f"{r['children']:5.0f} MB, the largest RSS {r['rss']:5.0f} MB)"
     )
 
 
@@ -225,7 +227,7 @@ def main(argv: list[str]) -> int:
             pages = sum(1 for _ in site.rglob("*.html"))
             results[size] = r
             print(
-                f"{size:>6} facts  cold build {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {memory(r)}  "
+                f"{size:>6} facts  cold build {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak {memory(r)}  "
                 f"{r['wall'] / size * 1000:5.2f} ms/fact  {r['together'] / size * 1024:6.1f} KB/fact  "
                 f"builder stage {r['builder']:5.1f} s CPU ({r['builder'] / r['inner'] * 100:4.1f}% of the build's CPU)  "
                 f"{pages} HTML pages, largest {page / 1024:.0f} KB ({name})",
@@ -244,7 +246,7 @@ def main(argv: list[str]) -> int:
         edit_one_fact(content)
         r = run_build(content, Path(tmp) / str(largest) / "site", config)
         print(
-            f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak RSS {memory(r)}  "
+            f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak {memory(r)}  "
             f"builder stage {r['builder']:5.1f} s CPU ({r['builder'] / r['inner'] * 100:4.1f}%)  "
             f"pages rendered again: {'all' if r['again'] < 0 else int(r['again'])}",
             flush=True,

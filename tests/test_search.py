@@ -292,6 +292,88 @@ def _fake_pagefind(tmp_path: Path, script: str) -> Path:
     return fake
 
 
+class _Recorded:
+    """A stand-in for a part's helper (search._Helper) that records when it is handed its part and when it is
+    waited for, and ends with `codes[its number]` (what it says then: `said`)."""
+
+    events: list[str]
+    codes: dict[int, int]
+    said = "No space left on device"
+
+    def __init__(self, command: list[str], out: Path) -> None:
+        self.number = len([e for e in self.events if e.startswith("start")]) + 1
+        self.events.append(f"start {self.number}")
+        self.process = subprocess.Popen(["sleep", "60"])
+        self.said_text = ""
+
+    def hand(self, part: search.Part, language: str, gate: Any, limit: float) -> bool:
+        self.events.append(f"indexed {self.number}")
+        return True
+
+    def wait(self, limit: float) -> int:
+        self.events.append(f"written {self.number}")
+        code = self.codes.get(self.number, 0)
+        self.said_text = self.said if code else ""
+        self.process.kill()
+        self.process.wait()
+        return code
+
+    def close(self) -> None:
+        self.events.append(f"closed {self.number}")
+
+
+def test_each_part_is_indexed_while_the_last_parts_files_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next part's Pagefind starts once the last part is indexed, not once its files are written; and a part
+    waits for the files of the one before the last (two parts' helpers at most)."""
+    monkeypatch.setattr(_Recorded, "events", [], raising=False)
+    monkeypatch.setattr(_Recorded, "codes", {}, raising=False)
+    monkeypatch.setattr(search, "_Helper", _Recorded)
+    parts = search.parts(_records(FIXTURE), "en", 10)
+    assert len(parts) == 4
+    search.Indexing(parts, "en", tmp_path).wait()
+    assert _Recorded.events == [
+        *("start 1", "indexed 1"),
+        *("start 2", "indexed 2", "written 1"),
+        *("start 3", "indexed 3", "written 2"),
+        *("start 4", "indexed 4", "written 3"),
+        "written 4",
+        *("closed 1", "closed 2", "closed 3", "closed 4"),
+    ]
+
+
+def test_a_part_whose_files_cannot_be_written_fails_the_index_and_stops_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_Recorded, "events", [], raising=False)
+    monkeypatch.setattr(_Recorded, "codes", {2: 1}, raising=False)
+    monkeypatch.setattr(search, "_Helper", _Recorded)
+    indexing = search.Indexing(search.parts(_records(FIXTURE), "en", 10), "en", tmp_path)
+    with pytest.raises(search.SearchIndexFailed) as failed:
+        indexing.wait()
+    assert str(failed.value) == "Pagefind could not index the site: No space left on device"
+    assert _Recorded.events == [
+        *("start 1", "indexed 1"),
+        *("start 2", "indexed 2", "written 1"),
+        *("start 3", "indexed 3", "written 2"),
+        *("closed 1", "closed 2", "closed 3"),
+    ]
+    assert [helper.poll() for helper in indexing._helpers] == [-9, -9, -15], "the third part's run is stopped"
+
+
+def test_a_helper_says_when_pagefind_has_indexed_its_part_then_writes_its_files(tmp_path: Path) -> None:
+    from pagefind.service import get_executable
+
+    records = _records(FIXTURE)[:3]
+    lines = "".join(json.dumps([f"{n:06d}.html", r.document("en")]) + "\n" for n, r in enumerate(records))
+    command = [sys.executable, "-m", "builder.pagefind_service", str(get_executable()), "en", "part", "60"]
+    done = subprocess.run(command, cwd=tmp_path, input=lines.encode(), capture_output=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"indexed\n", b"")
+    assert (tmp_path / "part" / "pagefind-entry.json").stat().st_size > 0
+    assert len(list((tmp_path / "part" / "fragment").iterdir())) == 3
+
+
 def test_a_build_starts_pagefind_before_the_pages_and_keeps_what_it_writes(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

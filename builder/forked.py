@@ -1,0 +1,136 @@
+"""Work shared between this process and forked copies of it, one per spare core: a cold render of a large
+explainer, whose pages are drawn one after another and do not read each other.
+
+`run(tasks, workers)` gives each task's result in the tasks' order. With more than one worker, task i goes to
+worker i % workers: worker 0 is this process, each other a copy of it made by fork() just before, which holds
+everything the tasks read as it was then, runs its tasks, sends back their results (pickled, over a pipe of its
+own) with what it made on the side that this process keeps (`carried`, taken by `absorb`), and ends. A copy
+that fails or is stopped sends nothing: its tasks are then run here, after this process's own, and raise here
+whatever they raise. So the results are the same, task for task, whichever process ran them.
+
+A copy is made only where that is safe: on a system with fork() other than macOS (whose system libraries may
+not be used in a forked child), and in a process with one thread (a copy holds only the thread that forked, and
+any lock another held stays locked in it). Elsewhere every task runs here, in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+MAX_WORKERS = 2
+"""Processes at most: each copy writes its own copy of every page of memory whose objects its tasks touch (a
+reference count changes), about 0.3 GB of a 50,000-fact build, so more copies would pass that build's memory
+budget before they saved much time."""
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (all of the machine's where the system does not say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def workers() -> int:
+    """The workers a build shares its render between: one per usable core, at most MAX_WORKERS."""
+    return max(1, min(usable_cores(), MAX_WORKERS))
+
+
+def forkable() -> bool:
+    """Whether a copy of this process may be made now (see the module's docstring)."""
+    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+
+
+def run(
+    tasks: Sequence[Callable[[], T]],
+    workers: int = 1,
+    carried: Callable[[], Any] = lambda: None,
+    absorb: Callable[[Any], None] = lambda _: None,
+) -> list[T]:
+    """Each task's result, in order: with `workers` processes where a copy may be made (see the module's
+    docstring). `carried`: what a copy made on the side, after its tasks, for `absorb` in this process."""
+    count = min(workers, len(tasks))
+    if count <= 1 or not forkable():
+        return [task() for task in tasks]
+    children: list[_Child] = []
+    try:
+        for worker in range(1, count):
+            children.append(_Child.fork(tasks[worker::count], carried))
+        results: list[Any] = [None] * len(tasks)
+        results[0::count] = [task() for task in tasks[0::count]]
+        for worker, child in enumerate(children, 1):
+            sent = child.results()
+            if sent is None:
+                results[worker::count] = [task() for task in tasks[worker::count]]
+            else:
+                results[worker::count], side = sent
+                absorb(side)
+        return results
+    finally:
+        for child in children:
+            child.end()
+
+
+class _Child:
+    """A forked copy of this process running some of the tasks."""
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid = pid
+        self.pipe = pipe
+        self.ended = False
+
+    @classmethod
+    def fork(cls, tasks: Sequence[Callable[[], Any]], carried: Callable[[], Any]) -> _Child:
+        read, write = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered before the fork is written twice
+            stream.flush()
+        pid = os.fork()
+        if pid == 0:  # the copy: never returns
+            os.close(read)
+            status = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it at once, without a traceback
+                gc.freeze()  # what it was given is never scanned: its pages stay shared with this process
+                results = [task() for task in tasks]
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump((results, carried()), out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            except BaseException:  # its tasks are run again by the parent, which raises what they raise
+                pass
+            finally:
+                os._exit(status)
+        os.close(write)
+        return cls(pid, read)
+
+    def results(self) -> tuple[list[Any], Any] | None:
+        """What the copy sent, once it has ended: its results and what it carried; None when it failed."""
+        sent, self.pipe = os.fdopen(self.pipe, "rb"), -1  # the file closes the pipe
+        with sent:
+            data = sent.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.ended = True
+        if os.waitstatus_to_exitcode(status) != 0 or not data:
+            return None
+        found: tuple[list[Any], Any] = pickle.loads(data)  # written by this process's own copy
+        return found
+
+    def end(self) -> None:
+        """Stop the copy, if it is still running (this process failed or was interrupted), and reap it."""
+        if self.ended:
+            return
+        self.ended = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
