@@ -981,11 +981,12 @@ def render(
             headline = title or (site.story.headline if site.story else site.title)
             front = front_matter(title=title, description=shorten(description), image=image)
             items = structured() if callable(structured) else structured
-            return Drawn(
-                pack(front + body + jsonld.script(list(items))),
-                shift(marked, len(front)),
-                images.image(headline, site.title) if image else None,
-            )
+            script, spans = jsonld.script(list(items)), shift(marked, len(front))
+            if script:  # a raw HTML block of its own between two newlines, marked as the templates mark theirs
+                tail = Blocks()
+                block, more = tail.expand(tail.add(script[1:-1]), len(front) + len(body) + 1)
+                script, spans = f"\n{block}\n", spans + more
+            return Drawn(pack(front + body + script), spans, images.image(headline, site.title) if image else None)
 
         planned.append((src, digest, len(tasks)))
         tasks.append(draw)

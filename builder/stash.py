@@ -10,8 +10,8 @@ token line (`skeleton`), and `StashExtension` puts the block back through Python
 HTML, the way its HTML block processor does: headings, lists and links still go through Markdown, and the
 page's HTML is byte for byte what the whole pass made (tests/test_stash.py compares both on every page).
 
-Only a block Python-Markdown would itself take whole is marked: one that starts with a block-level tag and
-holds no blank line (`Blocks.add` leaves anything else in the page as it is).
+Only a block Python-Markdown would itself take whole is marked: one that starts with a block-level tag, holds
+no blank line and, when it is a paragraph, is one (`Blocks.add` leaves anything else in the page as it is).
 """
 
 from __future__ import annotations
@@ -98,10 +98,15 @@ class Blocks:
 
 
 def _whole_block(html: str) -> bool:
+    """One element that opens a raw HTML block, without a blank line. Paragraphs, which cannot hold one another,
+    are checked to be one: Python-Markdown writes `<p>a</p><p>b</p>` (an editor's text of two paragraphs) as two
+    blocks, on two lines."""
     if not html.startswith("<") or "\n\n" in html or MARK in html:
         return False
     name = html[1:].split(">", 1)[0].split(None, 1)
-    return bool(name) and name[0].lower() in BLOCK_TAGS
+    if not name or name[0].lower() not in BLOCK_TAGS:
+        return False
+    return name[0].lower() != "p" or html.find("</p>") == len(html) - len("</p>")
 
 
 def shift(spans: Spans, offset: int) -> Spans:

@@ -64,6 +64,8 @@ def test_only_whole_raw_html_blocks_are_marked() -> None:
     assert blocks.add(Markup('<p class="x">one</p>\n')) == f"{MARK}0{MARK}\n"
     assert blocks.add(Markup("<span>inline</span>")) == "<span>inline</span>"
     assert blocks.add(Markup("<p>one</p>\n\n<p>two</p>")) == "<p>one</p>\n\n<p>two</p>"
+    assert blocks.add(Markup("<p>one</p><p>two</p>")) == "<p>one</p><p>two</p>", "two paragraphs: two blocks"
+    assert blocks.add(Markup("<p>one</p> and more")) == "<p>one</p> and more"
     assert blocks.add(Markup("plain text")) == "plain text"
     assert blocks.add(Markup("")) == ""
     assert blocks.items == ['<p class="x">one</p>']
