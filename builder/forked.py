@@ -3,10 +3,10 @@ explainer, whose pages are drawn one after another and do not read each other.
 
 `run(tasks, workers)` gives each task's result in the tasks' order. With more than one worker, task i goes to
 worker i % workers: worker 0 is this process, each other a copy of it made by fork() just before, which holds
-everything the tasks read as it was then, runs its tasks, sends back their results (pickled, over a pipe of its
-own) with what it made on the side that this process keeps (`carried`, taken by `absorb`), and ends. A copy
-that fails or is stopped sends nothing: its tasks are then run here, after this process's own, and raise here
-whatever they raise. So the results are the same, task for task, whichever process ran them.
+everything the tasks read as it was then, runs its tasks, writes their results (pickled, into an unnamed file of
+its own) with what it made on the side that this process keeps (`carried`, taken by `absorb`), and ends. The
+results of a copy that fails or is stopped are not read: its tasks are then run here, after this process's own,
+and raise here whatever they raise. So the results are the same, task for task, whichever process ran them.
 
 A copy is made only where that is safe: on a system with fork() other than macOS (whose system libraries may
 not be used in a forked child), and in a process with one thread (a copy holds only the thread that forked, and
@@ -21,9 +21,10 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 
@@ -81,56 +82,54 @@ def run(
 
 
 class _Child:
-    """A forked copy of this process running some of the tasks."""
+    """A forked copy of this process running some of the tasks. It writes each result as it is made, then what it
+    carried, into a file of its own (unnamed, removed with its last handle): it ends as soon as it is done, holding
+    one result at a time, and this process reads the results one at a time once it has ended."""
 
-    def __init__(self, pid: int, pipe: int) -> None:
+    def __init__(self, pid: int, sent: IO[bytes], count: int) -> None:
         self.pid = pid
-        self.pipe = pipe
+        self.sent = sent
+        self.count = count
         self.ended = False
 
     @classmethod
     def fork(cls, tasks: Sequence[Callable[[], Any]], carried: Callable[[], Any]) -> _Child:
-        read, write = os.pipe()
+        sent = tempfile.TemporaryFile()  # noqa: SIM115 (closed by results() or end())
         for stream in (sys.stdout, sys.stderr):  # nothing buffered before the fork is written twice
             stream.flush()
         pid = os.fork()
         if pid == 0:  # the copy: never returns
-            os.close(read)
             status = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it at once, without a traceback
                 gc.freeze()  # what it was given is never scanned: its pages stay shared with this process
-                results = [task() for task in tasks]
-                with os.fdopen(write, "wb") as out:
-                    pickle.dump((results, carried()), out, protocol=pickle.HIGHEST_PROTOCOL)
+                for task in tasks:
+                    pickle.dump(task(), sent, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(carried(), sent, protocol=pickle.HIGHEST_PROTOCOL)
+                sent.flush()
                 status = 0
             except BaseException:  # its tasks are run again by the parent, which raises what they raise
                 pass
             finally:
                 os._exit(status)
-        os.close(write)
-        return cls(pid, read)
+        return cls(pid, sent, len(tasks))
 
     def results(self) -> tuple[list[Any], Any] | None:
-        """What the copy sent, once it has ended: its results and what it carried; None when it failed."""
-        sent, self.pipe = os.fdopen(self.pipe, "rb"), -1  # the file closes the pipe
-        with sent:
-            data = sent.read()
+        """What the copy wrote, once it has ended: its results and what it carried; None when it failed."""
         _, status = os.waitpid(self.pid, 0)
         self.ended = True
-        if os.waitstatus_to_exitcode(status) != 0 or not data:
-            return None
-        found: tuple[list[Any], Any] = pickle.loads(data)  # written by this process's own copy
-        return found
+        with self.sent:
+            if os.waitstatus_to_exitcode(status) != 0:
+                return None
+            self.sent.seek(0)
+            results = [pickle.load(self.sent) for _ in range(self.count)]  # written by this process's own copy
+            return results, pickle.load(self.sent)
 
     def end(self) -> None:
         """Stop the copy, if it is still running (this process failed or was interrupted), and reap it."""
-        if self.ended:
-            return
-        self.ended = True
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        if self.pipe >= 0:
-            os.close(self.pipe)
-            self.pipe = -1
+        if not self.ended:
+            self.ended = True
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        self.sent.close()
