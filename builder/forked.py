@@ -62,14 +62,17 @@ def run(
     count = min(workers, len(tasks))
     if count <= 1 or not forkable():
         return [task() for task in tasks]
-    children: list[_Child] = []
+    children: list[_Child | None] = []
     try:
         for worker in range(1, count):
-            children.append(_Child.fork(tasks[worker::count], carried))
+            try:
+                children.append(_Child.fork(tasks[worker::count], carried))
+            except OSError:  # no file or no process for a copy: its tasks are run here
+                children.append(None)
         results: list[Any] = [None] * len(tasks)
         results[0::count] = [task() for task in tasks[0::count]]
         for worker, child in enumerate(children, 1):
-            sent = child.results()
+            sent = child.results() if child is not None else None
             if sent is None:
                 results[worker::count] = [task() for task in tasks[worker::count]]
             else:
@@ -78,7 +81,8 @@ def run(
         return results
     finally:
         for child in children:
-            child.end()
+            if child is not None:
+                child.end()
 
 
 class _Child:
@@ -96,8 +100,13 @@ class _Child:
     def fork(cls, tasks: Sequence[Callable[[], Any]], carried: Callable[[], Any]) -> _Child:
         sent = tempfile.TemporaryFile()  # noqa: SIM115 (closed by results() or end())
         for stream in (sys.stdout, sys.stderr):  # nothing buffered before the fork is written twice
-            stream.flush()
-        pid = os.fork()
+            if stream is not None:
+                stream.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            sent.close()
+            raise
         if pid == 0:  # the copy: never returns
             status = 1
             try:
@@ -122,8 +131,11 @@ class _Child:
             if os.waitstatus_to_exitcode(status) != 0:
                 return None
             self.sent.seek(0)
-            results = [pickle.load(self.sent) for _ in range(self.count)]  # written by this process's own copy
-            return results, pickle.load(self.sent)
+            try:  # written by this process's own copy
+                results = [pickle.load(self.sent) for _ in range(self.count)]
+                return results, pickle.load(self.sent)
+            except (OSError, EOFError, pickle.UnpicklingError):  # not all of it could be read back
+                return None
 
     def end(self) -> None:
         """Stop the copy, if it is still running (this process failed or was interrupted), and reap it."""

@@ -292,6 +292,9 @@ def main(argv: list[str]) -> int:
     except ServiceFailed as exc:
         print(" ".join(str(exc).split()), file=sys.stderr)
         return 1
+    except OSError as exc:  # a file of the index could not be written (the disk full, say)
+        print(f"the index could not be written: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1318,7 +1318,7 @@ def render(
         pages.put(src, drawn.packed)
         spans[src] = drawn.spans
         image = share_path(src)
-        if image and drawn.image is not None:
+        if image and drawn.image is not None:  # a kept page's digest holds site.url: it has an image when it should
             shares[image] = drawn.image
         if isinstance(made, int) and digest is not None and memo is not None:
             memo.keep_page(language.tag, src, digest, drawn.packed, drawn.spans, drawn.image)

@@ -121,3 +121,12 @@ def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(
         assert list(first.images.items()) == list(second.images.items()) and first.images
     assert one.memo.export() == two.memo.export()
     assert one.prose.remembered() == two.prose.remembered()
+
+
+def test_without_a_file_for_a_copy_every_task_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_file() -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(forked.tempfile, "TemporaryFile", no_file)
+    assert forked.run([os.getpid] * 3, workers=2) == [os.getpid()] * 3
+    assert _no_children_left()

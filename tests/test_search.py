@@ -362,6 +362,21 @@ def test_a_part_whose_files_cannot_be_written_fails_the_index_and_stops_the_next
     assert [helper.poll() for helper in indexing._helpers] == [-9, -9, -15], "the third part's run is stopped"
 
 
+def test_a_helper_that_cannot_write_its_files_says_why_on_one_line(tmp_path: Path) -> None:
+    from pagefind.service import get_executable
+
+    record = _records(FIXTURE)[0]
+    (tmp_path / "part").mkdir()
+    (tmp_path / "part" / "pagefind-entry.json").write_text("taken", encoding="utf-8")  # written new only
+    line = json.dumps(["000000.html", record.document("en")]) + "\n"
+    command = [sys.executable, "-m", "builder.pagefind_service", str(get_executable()), "en", "part", "60"]
+    done = subprocess.run(command, cwd=tmp_path, input=line.encode(), capture_output=True, check=False)
+    assert (done.returncode, done.stdout) == (1, b"indexed\n")
+    assert done.stderr.decode() == (
+        "the index could not be written: [Errno 17] File exists: 'part/pagefind-entry.json'\n"
+    )
+
+
 def test_a_helper_says_when_pagefind_has_indexed_its_part_then_writes_its_files(tmp_path: Path) -> None:
     from pagefind.service import get_executable
 
