@@ -298,6 +298,7 @@ class _Recorded:
 
     events: list[str]
     codes: dict[int, int]
+    unindexed: frozenset[int] = frozenset()
     said = "No space left on device"
 
     def __init__(self, command: list[str], out: Path) -> None:
@@ -307,6 +308,9 @@ class _Recorded:
         self.said_text = ""
 
     def hand(self, part: search.Part, language: str, gate: Any, limit: float) -> bool:
+        if self.number in self.unindexed:
+            self.events.append(f"not indexed {self.number}")
+            return False
         self.events.append(f"indexed {self.number}")
         return True
 
@@ -325,20 +329,20 @@ class _Recorded:
 def test_each_part_is_indexed_while_the_last_parts_files_are_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The next part's Pagefind starts once the last part is indexed, not once its files are written; and a part
-    waits for the files of the one before the last (two parts' helpers at most)."""
+    """The next part's Pagefind starts once the last part is indexed, not once its files are written; and while
+    two parts' files are being written (search.WRITERS), a part waits for the older's before the next starts."""
     monkeypatch.setattr(_Recorded, "events", [], raising=False)
     monkeypatch.setattr(_Recorded, "codes", {}, raising=False)
     monkeypatch.setattr(search, "_Helper", _Recorded)
     parts = search.parts(_records(FIXTURE), "en", 10)
-    assert len(parts) == 4
+    assert len(parts) == 4 and search.WRITERS == 2
     search.Indexing(parts, "en", tmp_path).wait()
     assert _Recorded.events == [
         *("start 1", "indexed 1"),
-        *("start 2", "indexed 2", "written 1"),
-        *("start 3", "indexed 3", "written 2"),
-        *("start 4", "indexed 4", "written 3"),
-        "written 4",
+        *("start 2", "indexed 2"),
+        *("start 3", "indexed 3", "written 1"),
+        *("start 4", "indexed 4", "written 2"),
+        *("written 3", "written 4"),
         *("closed 1", "closed 2", "closed 3", "closed 4"),
     ]
 
@@ -355,11 +359,29 @@ def test_a_part_whose_files_cannot_be_written_fails_the_index_and_stops_the_next
     assert str(failed.value) == "Pagefind could not index the site: No space left on device"
     assert _Recorded.events == [
         *("start 1", "indexed 1"),
-        *("start 2", "indexed 2", "written 1"),
-        *("start 3", "indexed 3", "written 2"),
-        *("closed 1", "closed 2", "closed 3"),
+        *("start 2", "indexed 2"),
+        *("start 3", "indexed 3", "written 1"),
+        *("start 4", "indexed 4", "written 2"),
+        *("closed 1", "closed 2", "closed 3", "closed 4"),
     ]
-    assert [helper.poll() for helper in indexing._helpers] == [-9, -9, -15], "the third part's run is stopped"
+    assert [helper.poll() for helper in indexing._helpers] == [-9, -9, -15, -15], "the last two parts' are stopped"
+
+
+def test_a_part_that_fails_says_why_after_the_parts_written_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_Recorded, "events", [], raising=False)
+    monkeypatch.setattr(_Recorded, "codes", {2: 1}, raising=False)
+    monkeypatch.setattr(_Recorded, "unindexed", frozenset({3}), raising=False)
+    monkeypatch.setattr(search, "_Helper", _Recorded)
+    indexing = search.Indexing(search.parts(_records(FIXTURE), "en", 10), "en", tmp_path)
+    with pytest.raises(search.SearchIndexFailed) as failed:
+        indexing.wait()
+    assert str(failed.value) == "Pagefind could not index the site: No space left on device", "the second part's"
+    assert _Recorded.events == [
+        *("start 1", "indexed 1", "start 2", "indexed 2", "start 3", "not indexed 3"),
+        *("written 1", "written 2", "closed 1", "closed 2", "closed 3"),
+    ]
 
 
 def test_a_helper_that_cannot_write_its_files_says_why_on_one_line(tmp_path: Path) -> None:
