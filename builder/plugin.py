@@ -380,7 +380,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 self.settled = True
         elif self.indexer.pending:
             try:
-                self.indexer.finish()
+                self.indexer.finish(every_core=True)  # the pages are written: only the index is left
             except search.SearchIndexFailed as exc:
                 raise PluginError(str(exc)) from exc
 

@@ -14,6 +14,7 @@ variants (licence and license) of the table written here.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -436,9 +437,11 @@ class Indexer:
                 indexing.cancel()
             shutil.rmtree(site_dir / NEW, ignore_errors=True)
 
-    def finish(self) -> None:
+    def finish(self, every_core: bool = False) -> None:
         """Wait for the index start() began and put it in place, with the list of its parts, the spelling-variant
         table and Material's stub; raises SearchIndexFailed (Pagefind missing or failing) with the site as it was.
+        `every_core`: the caller has nothing else to do meanwhile (a build whose pages are written), so the index's
+        processes may use the core they left it (Indexing.use_every_core).
 
         The index folder is written beside the one there and swapped in by two renames, and the stub is
         replaced whole: a reader of the folder (the live preview's search) never sees half an index, and a
@@ -447,6 +450,8 @@ class Indexer:
         (site_dir, language, wanted, indexing), self._pending = self._pending, None
         fresh, old, folder = site_dir / NEW, site_dir / f".{FOLDER}.old", site_dir / FOLDER
         if indexing is not None:
+            if every_core:
+                indexing.use_every_core()
             try:
                 indexing.wait()
             except SearchIndexFailed:
@@ -608,6 +613,16 @@ class Indexing:
             for each in started:  # a helper still running after a failure is stopped by cancel()
                 each.close()
 
+    def use_every_core(self) -> None:
+        """From now on the helpers, and the Pagefind runs they start, may use every core this thread may use: the
+        build has written its pages and only waits (at 50,000 facts, the last parts were indexed and written for
+        up to 17 s after the last page, all on one core of two)."""
+        with self._lock:
+            alive = [process.pid for process in self._helpers if process.poll() is None]
+            if self._thread.is_alive() and self._thread.native_id is not None:
+                alive.append(self._thread.native_id)  # the helpers it starts next take its cores
+            every_core(alive)
+
     def _ended_well(self, helper: _Helper) -> bool:
         """Wait for a helper to end: whether it wrote its part; `failure` says why not (unless it was cancelled)."""
         code = helper.wait(self.limit + 60)
@@ -734,6 +749,16 @@ def _stop(helper: subprocess.Popen[bytes]) -> None:
             helper.wait(timeout=10)
         except subprocess.TimeoutExpired:
             helper.kill()
+
+
+def every_core(ids: list[int]) -> None:
+    """Let these processes or threads (their ids) run on every core the calling thread may use, where the system
+    says which; one that has ended meanwhile is left."""
+    if hasattr(os, "sched_setaffinity"):
+        cores = os.sched_getaffinity(0)
+        for ident in ids:
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(ident, cores)
 
 
 def leave_a_core() -> None:

@@ -455,6 +455,34 @@ def test_pagefind_leaves_the_build_a_core(tmp_path: Path, monkeypatch: pytest.Mo
     assert os.sched_getaffinity(0) == set(cores), "the build's own threads keep every core"
 
 
+def test_once_the_pages_are_written_the_index_uses_every_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's finish() lets the helpers, and the runs they start next, use the core they left the build."""
+    import os
+
+    def allowed(pid: int) -> set[int]:
+        status = Path(f"/proc/{pid}/status").read_text()
+        spans = status.split("Cpus_allowed_list:")[1].split()[0].split(",")
+        return {n for span in spans for n in range(int(span.split("-")[0]), int(span.split("-")[-1]) + 1)}
+
+    fake = _fake_pagefind(tmp_path, f'touch "{tmp_path}/started"; exec sleep 60')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    (tmp_path / "out").mkdir()
+    indexing = search.Indexing(search.parts(_records(FIXTURE), "en", 10), "en", tmp_path / "out")
+    try:
+        began = time.monotonic()
+        while not (tmp_path / "started").exists():
+            assert time.monotonic() - began < 30, "Pagefind did not start"
+            time.sleep(0.05)
+        helper = indexing._helpers[0].pid
+        cores = os.sched_getaffinity(0)
+        assert allowed(helper) == (set(sorted(cores)[:-1]) if len(cores) > 1 else cores)
+        indexing.use_every_core()
+        assert allowed(helper) == cores
+        assert os.sched_getaffinity(indexing._thread.native_id) == cores
+    finally:
+        indexing.cancel()
+
+
 def test_a_failing_pagefind_stops_the_build_and_leaves_the_site_as_it_was(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
