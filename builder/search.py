@@ -570,6 +570,9 @@ class Indexing:
         self._lock = threading.Lock()
         self._helpers: list[subprocess.Popen[bytes]] = []
         """The helpers started, each stopped by cancel() while it runs."""
+        self._writing: list[_Helper] = []
+        """The helpers that said their part is indexed (writing its files, or done)."""
+        self._every_core = False
         self._stopped = False
         self.limit = RUN_LIMIT
         """Seconds a Pagefind run may take: one that takes longer is stopped, and the index fails."""
@@ -603,6 +606,7 @@ class Indexing:
                         self._ended_well(helper)
                     return
                 writing.append(helper)
+                self._written(helper)
                 while len(writing) > WRITERS:
                     if not self._ended_well(writing.popleft()):
                         return
@@ -614,14 +618,20 @@ class Indexing:
                 each.close()
 
     def use_every_core(self) -> None:
-        """From now on the helpers, and the Pagefind runs they start, may use every core this thread may use: the
-        build has written its pages and only waits (at 50,000 facts, the last parts were indexed and written for
-        up to 17 s after the last page, all on one core of two)."""
+        """From now on the helpers that write their part's files may use every core this thread may use: the build
+        has written its pages and only waits (at 50,000 facts, the last parts were indexed and written for up to
+        17 s after the last page, all on one core of two). Pagefind's runs keep to the cores they had: on two
+        cores a run took longer, its threads waiting on each other, and more memory."""
         with self._lock:
-            alive = [process.pid for process in self._helpers if process.poll() is None]
-            if self._thread.is_alive() and self._thread.native_id is not None:
-                alive.append(self._thread.native_id)  # the helpers it starts next take its cores
-            every_core(alive)
+            self._every_core = True
+            every_core([helper.process.pid for helper in self._writing if helper.process.poll() is None])
+
+    def _written(self, helper: _Helper) -> None:
+        """A helper has said its part is indexed: it writes its files now."""
+        with self._lock:
+            self._writing.append(helper)
+            if self._every_core:
+                every_core([helper.process.pid])
 
     def _ended_well(self, helper: _Helper) -> bool:
         """Wait for a helper to end: whether it wrote its part; `failure` says why not (unless it was cancelled)."""

@@ -455,8 +455,11 @@ def test_pagefind_leaves_the_build_a_core(tmp_path: Path, monkeypatch: pytest.Mo
     assert os.sched_getaffinity(0) == set(cores), "the build's own threads keep every core"
 
 
-def test_once_the_pages_are_written_the_index_uses_every_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build's finish() lets the helpers, and the runs they start next, use the core they left the build."""
+def test_once_the_pages_are_written_the_helpers_writing_the_index_use_every_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's finish() lets a helper that writes its part's files use the core it left the build; Pagefind's
+    runs keep to theirs."""
     import os
 
     def allowed(pid: int) -> set[int]:
@@ -464,21 +467,33 @@ def test_once_the_pages_are_written_the_index_uses_every_core(tmp_path: Path, mo
         spans = status.split("Cpus_allowed_list:")[1].split()[0].split(",")
         return {n for span in spans for n in range(int(span.split("-")[0]), int(span.split("-")[-1]) + 1)}
 
-    fake = _fake_pagefind(tmp_path, f'touch "{tmp_path}/started"; exec sleep 60')
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    cores = os.sched_getaffinity(0)
+    kept = set(sorted(cores)[:-1]) if len(cores) > 1 else cores
+    helpers: list[search._Helper] = []
+    monkeypatch.setattr(search.Indexing, "_written", lambda self, helper: helpers.append(helper), raising=True)
+    records = _records(FIXTURE)
     (tmp_path / "out").mkdir()
-    indexing = search.Indexing(search.parts(_records(FIXTURE), "en", 10), "en", tmp_path / "out")
+    indexing = search.Indexing(search.parts(records, "en", 10), "en", tmp_path / "out")
+    indexing.wait()
+    assert len(helpers) == 4
+    monkeypatch.undo()
+    fake = _fake_pagefind(tmp_path, f'echo $$ > "{tmp_path}/pid"; exec sleep 60')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    (tmp_path / "again").mkdir()
+    indexing = search.Indexing(search.parts(records, "en", 10), "en", tmp_path / "again")
     try:
         began = time.monotonic()
-        while not (tmp_path / "started").exists():
+        while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text().strip():
             assert time.monotonic() - began < 30, "Pagefind did not start"
             time.sleep(0.05)
-        helper = indexing._helpers[0].pid
-        cores = os.sched_getaffinity(0)
-        assert allowed(helper) == (set(sorted(cores)[:-1]) if len(cores) > 1 else cores)
+        running = search._Helper.__new__(search._Helper)
+        running.process = indexing._helpers[0]
+        indexing._writing.append(running)  # as if it had said its part is indexed
+        pagefind = int((tmp_path / "pid").read_text())
+        assert allowed(running.process.pid) == kept and allowed(pagefind) == kept
         indexing.use_every_core()
-        assert allowed(helper) == cores
-        assert os.sched_getaffinity(indexing._thread.native_id) == cores
+        assert allowed(running.process.pid) == cores, "the writing helper uses every core"
+        assert allowed(pagefind) == kept, "Pagefind's run keeps its cores"
     finally:
         indexing.cancel()
 
