@@ -14,6 +14,7 @@ prepared content, and in the live preview the HTML of pages whose Markdown did n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -379,6 +380,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                 settle(collecting=True)
                 self.settled = True
         elif self.indexer.pending:
+            self.preparer.save()  # while the index is made: the cache waited for nothing else
             try:
                 self.indexer.finish(every_core=True)  # the pages are written: only the index is left
             except search.SearchIndexFailed as exc:
@@ -390,6 +392,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         self.indexer.cancel()
         if self.later is not None:
             self.later.resume()
+        elif self.preparer.saved_by_caller:  # what was prepared is kept for the next build, as when it succeeds
+            with contextlib.suppress(OSError):
+                self.preparer.save()
 
     def _search(self, config: MkDocsConfig, write: Callable[[list[search.Record], str, Path], None]) -> None:
         """Hand this build's search records to `write` (Indexer.start, or the preview's IndexerThread.write)."""

@@ -519,6 +519,22 @@ def test_a_failing_pagefind_stops_the_build_and_leaves_the_site_as_it_was(
     assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.lock", "content", "pagefind", "site"]
 
 
+def test_a_build_writes_its_cache_while_the_index_is_made_and_when_it_fails(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is not written when the content is prepared (the pages would wait for it) but while the build
+    waits for the search index; a build that fails there has written it all the same."""
+    cache = tmp_path / ".cache" / "explainer"
+    fake = _fake_pagefind(tmp_path, f'ls "{cache}" > "{tmp_path}/seen" 2>/dev/null; echo "Error: no" >&2; exit 1')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    failed = run("build", "--content", str(content), "--site-dir", str(tmp_path / "site"), "--today", "2026-06-01")
+    assert failed.returncode == 1 and "Pagefind could not index the site: Error: no" in failed.stderr
+    seen = (tmp_path / "seen").read_text().split()
+    assert "pages-00.pickle" not in seen and "prose.pickle" not in seen, "not written before the index began"
+    written = sorted(p.name for p in cache.iterdir())
+    assert "prose.pickle" in written and "pages-00.pickle" in written and "parsed-00.pickle" in written
+
+
 def test_a_build_that_fails_stops_pagefind_and_removes_what_it_wrote(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
