@@ -2,7 +2,7 @@
 
 For each size it generates a content tree (tests/scale_content.py: facts with Markdown, citations with
 quotes, statuses, figures, over 24 topics), builds it cold with `python -m builder build` in a child
-process, and prints the wall and CPU time (user + system: the machine may be shared), the peak memory of the build, its render's forked copy and the search index's processes together (sampled from /proc: see TreeMemory) and of each, time and
+process, and prints the wall and CPU time (user + system: the machine may be shared), the peak memory of the build, its render's forked copy and the search index's processes together (their PSS, sampled from /proc: see TreeMemory) and of each, time and
 memory per fact, the share of the build spent in the builder's own stage (loading, checking and
 rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. Up to 10k it also counts, in Chromium, the bytes a reader
 downloads from opening the search to the first result (tests/bench_search.py), typed at once and key by key. At the
@@ -81,18 +81,18 @@ def without_search(folder: Path) -> Path:
 class TreeMemory:
     """The largest memory of a process and its descendants at one moment (the search index's helpers and
     Pagefind run beside the build, and the render's forked copy beside it: builder/forked.py), and of its
-    descendants alone, sampled from /proc every 0.1 s.
+    descendants alone, sampled from /proc every half second.
 
-    Each process counts its resident size, except a forked copy and the process it is a copy of (a child whose
-    command line is its parent's): those count their proportional set size (PSS: their own pages, and their
-    share of the pages they share), which resident sizes would count twice, as a copy shares every page of its
-    parent it has not written to. PSS is costly to read (about 12 ms for a 1 GB process, the kernel walking its
-    page tables), so while a copy runs it is read once a second, not ten times. For the same reason as the
-    copies, the descendants' figure is sampled rather than taken from getrusage(), whose maximum resident size
-    of a child counts the parent's pages it shared between fork and exec."""
+    Each process counts its proportional set size (PSS: its own pages, and its share of the pages it shares with
+    others), so that the sum is the memory the processes use together. Resident sizes would count a page shared
+    by a build and its forked copy twice: the copy shares every page of its parent it has not written to. PSS is
+    costly to read (about 12 ms for a 1 GB process, the kernel walking its page tables): ten readings a second of
+    the build and its copy would take a quarter of a core from a 2-core build, two take a twentieth. For the same
+    reason as the copies, the descendants' figure is sampled rather than taken from getrusage(), whose maximum
+    resident size of a child counts the parent's pages it shared between fork and exec."""
 
-    PSS_EVERY = 10
-    """Samples between two readings of PSS while a forked copy runs."""
+    EVERY = 0.5
+    """Seconds between two samples."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -110,50 +110,25 @@ class TreeMemory:
         self._thread.join()
 
     def _sample(self) -> None:
-        tick = 0
-        while not self._done.wait(0.1):
-            tick += 1
-            tree = _tree(self.pid)
-            copies = {pid for pid, parent in tree if parent is not None and _same_program(pid, parent)}
-            if copies and tick % self.PSS_EVERY:
-                continue
-            shared = copies | {parent for pid, parent in tree if pid in copies}
-            sizes = {pid: _pss(pid) if pid in shared else _rss(pid) for pid, _ in tree}
+        while not self._done.wait(self.EVERY):
+            sizes = {pid: _pss(pid) for pid in _tree(self.pid)}
             self.peak = max(self.peak, sum(sizes.values()))
             self.children = max(self.children, sum(size for pid, size in sizes.items() if pid != self.pid))
 
 
-def _tree(pid: int) -> list[tuple[int, int | None]]:
-    """The process and its descendants, each with its parent (None for the process)."""
-    found: list[tuple[int, int | None]] = []
-    todo: list[tuple[int, int | None]] = [(pid, None)]
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants."""
+    found: list[int] = []
+    todo = [pid]
     while todo:
-        each, parent = todo.pop()
-        found.append((each, parent))
+        each = todo.pop()
+        found.append(each)
         for task in Path(f"/proc/{each}/task").glob("*/children"):
             try:
-                todo.extend((int(child), each) for child in task.read_text().split())
+                todo.extend(int(child) for child in task.read_text().split())
             except OSError:
                 continue
     return found
-
-
-def _same_program(pid: int, parent: int) -> bool:
-    """Whether a child runs its parent's command line: a forked copy (or a child between its fork and its exec)."""
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes() == Path(f"/proc/{parent}/cmdline").read_bytes()
-    except OSError:
-        return False  # gone already
-
-
-def _rss(pid: int) -> int:
-    """KB: the process's resident size (0 once it has ended)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(found.group(1)) if found else 0
 
 
 def _pss(pid: int) -> int:
@@ -168,7 +143,7 @@ def _pss(pid: int) -> int:
 
 def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> dict[str, float]:
     """One `build` in a child process: wall time, peak memory (MB: the largest resident size of the process and
-    its children, from os.wait4; the build's own resident size; its children together, sampled; all of
+    its children, from os.wait4; the build's own resident size; its children's PSS together, sampled; all of
     them together at one moment, sampled), the builder stage's time."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     out, err = site.parent / "build.out", site.parent / "build.err"
@@ -203,7 +178,7 @@ def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> 
 
 def memory(r: dict[str, float]) -> str:
     return (
-        f"{r['together']:5.0f} MB together (the build's own RSS {r['own']:5.0f} MB, its children "
+        f"{r['together']:5.0f} MB PSS together (the build's own RSS {r['own']:5.0f} MB, its children's PSS "
         f"{r['children']:5.0f} MB, the largest RSS {r['rss']:5.0f} MB)"
     )
 
