@@ -256,7 +256,7 @@ class Prose:
 
     def recall(self, stored: dict[str, dict[Any, Any]]) -> None:
         """Take the conversions and audits an earlier run remembered."""
-        self._stored = {name: dict(stored.get(name, {})) for name in ("held", "clean", "audits", "texts")}
+        self._stored = {name: dict(stored.get(name, {})) for name in self._tables()}
 
     def mark(self) -> dict[str, int]:
         """How many entries each table holds now: `since` gives those made after."""

@@ -568,10 +568,8 @@ class Indexing:
         self.parts = parts
         self.out = out
         self._lock = threading.Lock()
-        self._helpers: list[subprocess.Popen[bytes]] = []
+        self._helpers: list[_Helper] = []
         """The helpers started, each stopped by cancel() while it runs."""
-        self._writing: list[_Helper] = []
-        """The helpers that said their part is indexed (writing its files, or done)."""
         self._every_core = False
         self._stopped = False
         self.limit = RUN_LIMIT
@@ -589,18 +587,16 @@ class Indexing:
         process it starts inherits it). On this 2-core machine a run on 6,000 records took 3.7-3.9 s on both
         cores, most of it its threads waiting on each other, and 2.6 s on one."""
         leave_a_core()
-        started: list[_Helper] = []
+        command = [sys.executable, "-m", "builder.pagefind_service", binary, language.lower()]
         writing: deque[_Helper] = deque()
         """The helpers writing the last parts' files, oldest first."""
         try:
             for part in self.parts:
-                command = [sys.executable, "-m", "builder.pagefind_service", binary, language.lower()]
                 with self._lock:
                     if self._stopped:
                         return
                     helper = _Helper([*command, str(self.out / part.name), f"{self.limit:g}"], self.out)
-                    started.append(helper)
-                    self._helpers.append(helper.process)
+                    self._helpers.append(helper)
                 if not helper.hand(part, language, gate, self.limit + 60):
                     if all(self._ended_well(each) for each in writing):  # an earlier part's failure first
                         self._ended_well(helper)
@@ -614,7 +610,7 @@ class Indexing:
                 if not self._ended_well(writing.popleft()):
                     return
         finally:
-            for each in started:  # a helper still running after a failure is stopped by cancel()
+            for each in self._helpers:  # a helper still running after a failure is stopped by cancel()
                 each.close()
 
     def use_every_core(self) -> None:
@@ -624,12 +620,11 @@ class Indexing:
         cores a run took longer, its threads waiting on each other, and more memory."""
         with self._lock:
             self._every_core = True
-            every_core([helper.process.pid for helper in self._writing if helper.process.poll() is None])
+            every_core([each.process.pid for each in self._helpers if each.indexed and each.process.poll() is None])
 
     def _written(self, helper: _Helper) -> None:
         """A helper has said its part is indexed: it writes its files now."""
         with self._lock:
-            self._writing.append(helper)
             if self._every_core:
                 every_core([helper.process.pid])
 
@@ -659,8 +654,8 @@ class Indexing:
         """Stop Pagefind and remove what it wrote."""
         with self._lock:
             self._stopped = True
-            for process in self._helpers:
-                _stop(process)
+            for helper in self._helpers:
+                _stop(helper.process)
         self._thread.join()
         for part in self.parts:
             shutil.rmtree(self.out / part.name, ignore_errors=True)
@@ -685,6 +680,8 @@ class _Helper:
             stderr=self.said,
         )
         self._late = False
+        self.indexed = False
+        """Whether it said its part is indexed (it writes the part's files then)."""
 
     def hand(self, part: Part, language: str, gate: threading.Event | None, limit: float) -> bool:
         """Write the part's records to the helper, in batches (a thread of the build waits for Python's lock after
@@ -708,9 +705,10 @@ class _Helper:
         timer = threading.Timer(limit, self._too_late)
         timer.start()
         try:
-            return process.stdout.readline() == self.INDEXED
+            self.indexed = process.stdout.readline() == self.INDEXED
         finally:
             timer.cancel()
+        return self.indexed
 
     def _too_late(self) -> None:
         self._late = True

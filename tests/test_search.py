@@ -364,7 +364,9 @@ def test_a_part_whose_files_cannot_be_written_fails_the_index_and_stops_the_next
         *("start 4", "indexed 4", "written 2"),
         *("closed 1", "closed 2", "closed 3", "closed 4"),
     ]
-    assert [helper.poll() for helper in indexing._helpers] == [-9, -9, -15, -15], "the last two parts' are stopped"
+    assert [helper.process.poll() for helper in indexing._helpers] == [-9, -9, -15, -15], (
+        "the last two parts' are stopped"
+    )
 
 
 def test_a_part_that_fails_says_why_after_the_parts_written_before_it(
@@ -486,9 +488,8 @@ def test_once_the_pages_are_written_the_helpers_writing_the_index_use_every_core
         while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text().strip():
             assert time.monotonic() - began < 30, "Pagefind did not start"
             time.sleep(0.05)
-        running = search._Helper.__new__(search._Helper)
-        running.process = indexing._helpers[0]
-        indexing._writing.append(running)  # as if it had said its part is indexed
+        running = indexing._helpers[0]
+        running.indexed = True  # as if it had said its part is indexed
         pagefind = int((tmp_path / "pid").read_text())
         assert allowed(running.process.pid) == kept and allowed(pagefind) == kept
         indexing.use_every_core()
