@@ -22,6 +22,16 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _threads_of_this_test_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """forked.forkable() counts the threads this test starts, not those other tests left behind (the live preview's
+    index thread, a server's): those hold no lock the tasks here take, and the copies here are made all the same
+    whichever tests ran before."""
+    count = threading.active_count
+    before = count()
+    monkeypatch.setattr(forked.threading, "active_count", lambda: count() - before + 1)
+
+
 def _no_children_left() -> bool:
     try:
         os.waitpid(-1, os.WNOHANG)
