@@ -175,9 +175,14 @@ def config_file(given: Path | None) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command in ("check", "stats", "review"):
-        from .validate import check
+        from . import forked
+        from .load import ParseCache
+        from .markup import Prose
+        from .validate import check, preread
 
-        checked = check(args.content)
+        parsed, prose = ParseCache(), Prose()
+        preread(args.content, parsed, prose, forked.workers())  # a large folder's files parsed on every core
+        checked = check(args.content, cache=parsed, prose=prose)
     if args.command == "check":
         print(format_problems(checked.problems, checked.files, args.format))
         return EXIT_PROBLEMS if has_errors(checked.problems) else EXIT_OK

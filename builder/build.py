@@ -43,7 +43,7 @@ from .opendata import DownloadParts
 from .problems import Problem, format_problems, has_errors
 from .render import Rendered, render
 from .settings import DEFAULT_PORT
-from .validate import Checked, check
+from .validate import Checked, check, preread
 from .write import STAMP, SiteDirRefused, SiteWriter, refusal
 
 if TYPE_CHECKING:
@@ -132,11 +132,14 @@ def prepare(
     content's git history (builder/history.py), read only once the content is valid. `memo`: pages kept from
     the last preparation (builder/memo.py); `download_parts`: the items' parts of the downloads kept from it
     (builder/opendata.py); `dumps`: the items' JSON made before (builder/cache.py); `settling`: a build, whose
-    process ends with it (builder/collector.py); `workers`: the processes the pages are drawn in (render).
+    process ends with it (builder/collector.py); `workers`: the processes the files are parsed in
+    (validate.preread) and the pages drawn in (render).
     """
     prose = prose or Prose()
     dumps = dumps or Dumps()
     with sparing(settling):  # builder/collector.py
+        if parsed is not None:
+            preread(content_dir, parsed, prose, workers)
         checked = check(content_dir, cache=parsed, prose=prose)
     if checked.content is None or has_errors(checked.problems):
         return Prepared(checked, None)

@@ -458,6 +458,18 @@ class ParseCache:
         self._scans[display] = kept[2]
         return Document(display, kept[1], None, None, text=text, scan=kept[2]), []
 
+    def holds(self, display: str, digest: bytes) -> bool:
+        """Whether this run or the store holds the file with these bytes (it is not parsed again)."""
+        stored = self._stored.get(display)
+        return self.get(display, digest) is not None or (stored is not None and stored[0] == digest)
+
+    def take(self, display: str, digest: bytes, value: Any, scan: Any) -> None:
+        """A file parsed and scanned without problems by another process (builder/validate.py's preread): read
+        from here as a file from the store is, and written to the store as a file parsed here is."""
+        self._stored[display] = (digest, value, scan)
+        self._touched.add(display)
+        self.changed = True
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -6,6 +6,8 @@ and the full list of problems.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import stat
@@ -17,9 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import forked
 from .editions import untranslated_fields
 from .i18n.check import check_languages, check_message_files, own_catalogues
-from .load import Document, ParseCache, Path_, load_file
+from .load import MAX_BYTES, Document, ParseCache, Path_, load_file, load_text
 from .markup import Prose
 from .model import (
     CONTENT_TYPES,
@@ -280,6 +283,72 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path
     return sorted(read), sorted(other), sorted(refused)
 
 
+def _display(file: Path, root: Path) -> str:
+    """How problems name a file: its path from `root` where it is under it."""
+    try:  # the folder resolved, not the entry: a link is named as itself, not as its target
+        return (file.parent.resolve() / file.name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+PREREAD_FROM = 1 << 20
+"""Bytes of files to parse from which `preread` shares them between processes (below, it takes a tenth of a
+second)."""
+
+
+def preread(
+    content_dir: Path,
+    cache: ParseCache,
+    prose: Prose,
+    workers: int,
+    display_root: Path | None = None,
+    least: int | None = None,
+) -> int:
+    """Parse and scan the files `check` will parse (those `cache` does not hold), in `workers` processes
+    (builder/forked.py), from `least` bytes of them: `check` then takes each file read without problems from
+    `cache`, as it takes a file from the store between runs, and the texts audited while scanning from `prose`.
+    A file with a problem is left for `check`, which reads it again and reports it. How many files were taken.
+
+    At 50,000 facts parsing and scanning the files took 6 of the 7.4 s `check` took, on one core of two."""
+    if workers <= 1 or not content_dir.is_dir():
+        return 0
+    root = display_root or Path.cwd()
+    unread: list[tuple[str, bytes, bytes, str]] = []
+    """(how problems name the file, its digest, its bytes, its folder) of each file to parse."""
+    for file in discover(content_dir)[0]:
+        display = _display(file, root)
+        try:
+            raw = file.read_bytes() if file.stat().st_size <= MAX_BYTES else None
+        except OSError:
+            raw = None
+        if raw is None:
+            continue  # check says why
+        digest = hashlib.sha256(raw).digest()
+        if not cache.holds(display, digest):
+            parts = file.relative_to(content_dir).parts
+            unread.append((display, digest, raw, parts[0] if len(parts) == 2 else ""))
+    if sum(len(raw) for _, _, raw, _ in unread) < (PREREAD_FROM if least is None else least):
+        return 0
+    before = prose.mark()
+    tasks = [functools.partial(_parsed, display, raw, folder, prose) for display, _, raw, folder in unread]
+    parsed = forked.run(tasks, workers, lambda: prose.since(before), prose.absorb)
+    taken = 0
+    for (display, digest, _, _), found in zip(unread, parsed, strict=True):
+        if found is not None:
+            cache.take(display, digest, *found)
+            taken += 1
+    return taken
+
+
+def _parsed(display: str, raw: bytes, folder: str, prose: Prose) -> tuple[Any, Any] | None:
+    """A file's value and scan, when it was read without problems."""
+    doc, problems = load_text(display, raw)
+    if doc is None or problems:
+        return None
+    doc.folder = folder
+    return doc.data, scan(doc, prose)
+
+
 def check(
     content_dir: Path, display_root: Path | None = None, cache: ParseCache | None = None, prose: Prose | None = None
 ) -> Checked:
@@ -292,10 +361,7 @@ def check(
     root = display_root or Path.cwd()
 
     def display(file: Path) -> str:
-        try:  # the folder resolved, not the entry: a link is named as itself, not as its target
-            return (file.parent.resolve() / file.name).relative_to(root.resolve()).as_posix()
-        except ValueError:
-            return file.as_posix()
+        return _display(file, root)
 
     if not content_dir.is_dir():
         return Checked([Problem(display(content_dir), 1, 1, "missing-site", "content folder not found")], 0)

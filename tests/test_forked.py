@@ -1,10 +1,12 @@
-"""Work shared with forked copies of the process (builder/forked.py), and a render whose pages are drawn in two
-processes: the same pages, byte for byte, as a render in one."""
+"""Work shared with forked copies of the process (builder/forked.py): content files parsed and scanned in two
+processes are checked as files parsed in one, and a render whose pages are drawn in two processes makes the same
+pages, byte for byte, as a render in one."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import threading
 from pathlib import Path
@@ -12,8 +14,11 @@ from typing import Any
 
 import pytest
 
-from builder import forked
+from builder import build, forked, load, validate
+from builder.__main__ import main
 from builder.build import Preparer
+from builder.load import ParseCache
+from builder.markup import Prose
 from tests.conftest import FIXTURE, ROOT
 
 pytestmark = [
@@ -114,6 +119,10 @@ def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(
     copies: list[int] = []
     fork = forked._Child.fork
     monkeypatch.setattr(forked._Child, "fork", lambda *a: copies.append(1) or fork(*a))
+    monkeypatch.setattr(validate, "PREREAD_FROM", 0)  # the files are parsed in two processes too
+    taken: list[int] = []
+    preread = build.preread
+    monkeypatch.setattr(build, "preread", lambda *a: taken.append(preread(*a)) or taken[-1])
     made = []
     for workers in (1, 2):
         preparer = Preparer()
@@ -121,6 +130,7 @@ def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(
         prepared = preparer.prepare(content, dt.date(2026, 6, 1), history=False, url="https://example.org/site/")
         made.append((preparer, prepared))
         assert bool(copies) == (workers == 2)
+        assert taken[-1] == (prepared.checked.files if workers == 2 else 0)
     (one, alone), (two, shared) = made
     for language, first in [("", alone.rendered), *alone.editions.items()]:
         second = shared.rendered if not language else shared.editions[language]
@@ -131,6 +141,72 @@ def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(
         assert list(first.images.items()) == list(second.images.items()) and first.images
     assert one.memo.export() == two.memo.export()
     assert one.prose.remembered() == two.prose.remembered()
+    assert one.parsed.export() == two.parsed.export()
+    assert alone.checked.problems == shared.checked.problems
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["every file read", "a file with a YAML error"])
+def test_files_parsed_in_two_processes_are_checked_as_files_parsed_in_one(
+    broken: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check takes every file read without problems from what the two processes parsed, and parses again only the
+    file that has one; its problems, the content, what the cache stores and the texts audited are the same."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    if broken:
+        (content / "facts" / "broken.yaml").write_text("- id: broken-fact\n  title: [unclosed\n", "utf-8")
+    one, one_prose = ParseCache(), Prose()
+    alone = validate.check(content, cache=one, prose=one_prose)
+    assert [p.code for p in alone.problems if p.level.value == "error"] == (["yaml-syntax"] if broken else [])
+
+    copies: list[int] = []
+    fork = forked._Child.fork
+    monkeypatch.setattr(forked._Child, "fork", lambda *a: copies.append(1) or fork(*a))
+    two, two_prose = ParseCache(), Prose()
+    files = validate.discover(content)[0]
+    assert validate.preread(content, two, two_prose, workers=2, least=0) == len(files) - broken
+    assert copies == [1]
+    parsed: list[str] = []
+    real = load.load_text
+    monkeypatch.setattr(load, "load_text", lambda path, raw, *rest: parsed.append(path) or real(path, raw, *rest))
+    shared = validate.check(content, cache=two, prose=two_prose)
+    assert [Path(path).name for path in parsed] == (["broken.yaml"] if broken else [])
+    assert shared.problems == alone.problems
+    assert shared.content == alone.content
+    assert two.export() == one.export()
+    assert two_prose.remembered() == one_prose.remembered()
+
+
+def test_check_says_the_same_of_files_parsed_in_two_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    (content / "facts" / "broken.yaml").write_text("- id: broken-fact\n  title: [unclosed\n", "utf-8")
+    copies: list[int] = []
+    fork = forked._Child.fork
+    monkeypatch.setattr(forked._Child, "fork", lambda *a: copies.append(1) or fork(*a))
+    said = []
+    for least in (1 << 40, 0):
+        monkeypatch.setattr(validate, "PREREAD_FROM", least)
+        said.append((main(["check", "--content", str(content)]), capsys.readouterr().out))
+        assert len(copies) == (least == 0)
+    assert said[0] == said[1]
+    assert said[0][0] == 1 and said[0][1].endswith(
+        "facts/broken.yaml:3:1: error: not valid YAML: while parsing a flow sequence, expected ',' or ']', but got '<stream end>' [yaml-syntax]\n1 error, 0 warnings in 10 files.\n"
+    )
+
+
+def test_files_are_parsed_in_one_process_below_the_threshold_and_when_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    copies: list[int] = []
+    fork = forked._Child.fork
+    monkeypatch.setattr(forked._Child, "fork", lambda *a: copies.append(1) or fork(*a))
+    cache = ParseCache()
+    assert validate.preread(FIXTURE, cache, Prose(), workers=2) == 0  # under PREREAD_FROM bytes
+    validate.check(FIXTURE, cache=cache)
+    assert validate.preread(FIXTURE, cache, Prose(), workers=2, least=0) == 0  # each file held by the cache
+    assert validate.preread(FIXTURE, ParseCache(), Prose(), workers=1, least=0) == 0
+    assert copies == []
 
 
 def test_without_a_file_for_a_copy_every_task_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
