@@ -166,7 +166,7 @@ class Generations(Generic[K, V]):
     touched: set[K] = field(default_factory=set)
     """The keys whose values were kept or dropped since the last export (`remembered`, `export`)."""
     reused: int = 0
-    """How many values the current preparation used again."""
+    """How many of the last preparation's values the current one used again."""
 
     def begin(self) -> None:
         """A new preparation: what the last one kept (or this one, if it stopped on errors) may be used."""
@@ -183,10 +183,14 @@ class Generations(Generic[K, V]):
             if value is None or (fits is not None and not fits(value)):
                 return None
             self._now[key] = value
+            self.reused += 1
         elif fits is not None and not fits(value):
             return None
-        self.reused += 1
         return value
+
+    def __contains__(self, key: K) -> bool:
+        """Whether a value is kept under this key (nothing changes: see `get`)."""
+        return key in self._now or key in self._last
 
     @property
     def changed(self) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -438,6 +439,29 @@ def digests(site: Site, dumps: Dumps | None = None) -> Callable[[Any], bytes]:
         return found
 
     return digest
+
+
+Made = list[tuple[tuple[str, bytes], Part]]
+"""Items' parts of the tables, by their key in DownloadParts."""
+
+
+def unwritten(
+    content: Content, parts: DownloadParts, dumps: Dumps | None = None, batch: int = 500
+) -> list[Callable[[], Made]]:
+    """The items' parts of the tables that `parts` does not hold, to be written by tasks of `batch` items each: the
+    render runs them in its processes (builder/forked.py) and keeps what they make in `parts` before `downloads`
+    joins the parts. At 50,000 facts the tables' parts took 2.5 s of one core."""
+    digest = digests(content.site, dumps)
+    tasks: list[Callable[[], Made]] = []
+    for table in tables(content):
+        keys = ((table.name, digest(owner)) for owner in table.owners)
+        todo = [(key, owner) for key, owner in zip(keys, table.owners, strict=True) if key not in parts]
+        tasks += [functools.partial(_parts, table, todo[n : n + batch]) for n in range(0, len(todo), batch)]
+    return tasks
+
+
+def _parts(table: Table, todo: list[tuple[tuple[str, bytes], Any]]) -> Made:
+    return [(key, _part(table, owner)) for key, owner in todo]
 
 
 def table_files(

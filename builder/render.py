@@ -48,7 +48,7 @@ from .model import (
     sources_cited_in,
 )
 from .ogimage import ImageCache
-from .opendata import FOLDER, DownloadParts, dataset_csv, downloads, listing, question_path
+from .opendata import FOLDER, DownloadParts, dataset_csv, downloads, listing, question_path, unwritten
 from .packed import Pages, pack
 from .reading import minutes as reading_time
 from .stash import Blocks, Spans, shift
@@ -1182,6 +1182,11 @@ def render(
             ),
         )
     rows: dict[str, int] = {}
+    if download_parts is not None:
+        writing = unwritten(content, download_parts, dumps)
+        for batch in forked.run(writing, workers if len(writing) >= PARALLEL_FROM else 1):
+            for key, part in batch:
+                download_parts.keep(key, part)
     assets: dict[str, str] = downloads(content, download_parts, rows, dumps)
     if content.datasets:
         charts = {d.id: f"{d.id}.svg" for d in content.datasets if d.chart == "bar"}

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from builder import build, forked, load, validate
+from builder import build, forked, load, render, validate
 from builder.__main__ import main
 from builder.build import Preparer
 from builder.load import ParseCache
@@ -120,6 +120,10 @@ def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(
     fork = forked._Child.fork
     monkeypatch.setattr(forked._Child, "fork", lambda *a: copies.append(1) or fork(*a))
     monkeypatch.setattr(validate, "PREREAD_FROM", 0)  # the files are parsed in two processes too
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)  # and the downloads' few parts written in two
+    writing: list[int] = []
+    unwritten = render.unwritten
+    monkeypatch.setattr(render, "unwritten", lambda *a: writing.append(len(tasks := unwritten(*a))) or tasks)
     taken: list[int] = []
     preread = build.preread
     monkeypatch.setattr(build, "preread", lambda *a: taken.append(preread(*a)) or taken[-1])
@@ -131,6 +135,7 @@ def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(
         made.append((preparer, prepared))
         assert bool(copies) == (workers == 2)
         assert taken[-1] == (prepared.checked.files if workers == 2 else 0)
+        assert writing[-1] >= 2
     (one, alone), (two, shared) = made
     for language, first in [("", alone.rendered), *alone.editions.items()]:
         second = shared.rendered if not language else shared.editions[language]
@@ -139,9 +144,11 @@ def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(
         assert [first.pages.packed(src) for src in first.pages] == [second.pages.packed(src) for src in second.pages]
         assert list(first.spans.items()) == list(second.spans.items())
         assert list(first.images.items()) == list(second.images.items()) and first.images
+        assert list(first.assets.items()) == list(second.assets.items())
     assert one.memo.export() == two.memo.export()
     assert one.prose.remembered() == two.prose.remembered()
     assert one.parsed.export() == two.parsed.export()
+    assert one.download_parts.export() == two.download_parts.export()
     assert alone.checked.problems == shared.checked.problems
 
 
