@@ -279,8 +279,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
                     f"{docs.name}/{path} is a hand-written page where the builder generates one; rename or move it"
                 )
             files.append(PackedFile.of(config, path, rendered.pages))
-        for path, text in sorted(rendered.assets.items()):
-            files.append(File.generated(config, path, content=text))
+        for path in sorted(rendered.assets):
+            files.append(PackedFile.of(config, path, rendered.assets))
         for path, image in sorted(rendered.images.items()):
             files.append(File.generated(config, path, content=image))
         for path, source in self._own.items():
@@ -481,7 +481,7 @@ class TemplateCache(BytecodeCache):
 
 
 class PackedFile(File):
-    """A generated page whose Markdown stays compressed (builder/packed.py) until MkDocs reads it, once."""
+    """A generated page or file whose text stays compressed (builder/packed.py) until MkDocs reads it, once."""
 
     packed: bytes
     front: str
@@ -508,6 +508,14 @@ class PackedFile(File):
     @content_string.setter
     def content_string(self, value: str) -> None:
         self.packed, self.front = pack(value), ""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """A file that is not a page is written from its text (MkDocs writes what `_content` holds: nothing)."""
+        self._content = self.content_bytes
+        try:
+            super().copy_file(dirty)
+        finally:
+            self._content = b""
 
 
 def refuse_nul(app: Any) -> Any:

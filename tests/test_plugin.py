@@ -15,6 +15,7 @@ from jinja2 import FileSystemLoader
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
+from builder import charts
 from builder.build import Preparer
 from builder.plugin import ExplainerPlugin, set_poll_interval
 from tests.conftest import FIXTURE, ROOT, run, write
@@ -135,17 +136,20 @@ def test_the_plugin_instance_is_kept_across_rebuilds_with_its_caches(tmp_path: P
     assert plugin.preparer.last is prepared  # nothing changed: nothing read again
 
 
-def test_a_changed_file_is_parsed_again_and_the_others_are_not(content: Path) -> None:
+def test_a_changed_file_is_parsed_again_and_the_others_are_not(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     preparer = Preparer()
     first = preparer.prepare(content)
     assert first.rendered is not None
     facts = content / "facts" / "basics.yaml"
     facts.write_text(facts.read_text().replace("output at 100 t", "output at 123 t"))
+    drawn: list[str] = []
+    draw = charts._draw
+    monkeypatch.setattr(charts, "_draw", lambda dataset, *rest: drawn.append(dataset.id) or draw(dataset, *rest))
     second = preparer.prepare(content)
     assert second is not first and second.rendered is not None
     assert "output at 123 t" in second.rendered.pages["facts/basics.md"]
-    charts = {path for path in first.rendered.assets if path.endswith(".svg")}
-    assert charts and all(second.rendered.assets[path] is first.rendered.assets[path] for path in charts)
+    svg = {path for path in first.rendered.assets if path.endswith(".svg")}
+    assert svg and drawn == [] and all(second.rendered.assets[path] == first.rendered.assets[path] for path in svg)
     assert "output at 123 t" in second.rendered.assets["data/download/facts.csv"]  # the downloads follow the facts
 
 
