@@ -4,7 +4,8 @@ For each size it generates a content tree (tests/scale_content.py: facts with Ma
 quotes, statuses, figures, over 24 topics), builds it cold with `python -m builder build` in a child
 process, and prints the wall and CPU time (user + system: the machine may be shared), the peak memory of the build, its render's forked copy and the search index's processes together (their PSS, sampled from /proc: see TreeMemory) and of each, time and
 memory per fact, the share of the build spent in the builder's own stage (loading, checking and
-rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. Up to 10k it also counts, in Chromium, the bytes a reader
+rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. At 10k it also
+times plain MkDocs building the same pages (`generate`, then `mkdocs build` without a plugin or search). Up to 10k it also counts, in Chromium, the bytes a reader
 downloads from opening the search to the first result (tests/bench_search.py), typed at once and key by key. At the
 largest size it then edits one fact and builds again (warm: the builder's cache under .cache/ in the
 content's parent folder is kept, and only the pages whose Markdown changed are rendered again). Finally it times the live preview's save-to-reload at 5k facts.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -66,6 +68,32 @@ print(json.dumps({"status": status, "builder": spent[0] + spent[1], "total": tot
 shared: wall time would count other processes' turns). The CPU time of the render's forked copies
 (builder/forked.py), the only processes that end while the content is prepared, counts in both; the search
 index's processes in neither, as before."""
+
+
+PLAIN_AT = 10000
+"""The size at which the same pages are also built as a plain MkDocs project (`plain_mkdocs`)."""
+
+
+def plain_mkdocs(content: Path, folder: Path) -> float:
+    """Wall seconds of a plain `mkdocs build` of the same explainer, without its search plugin: the project
+    `python -m builder generate` writes (the pages' Markdown, assets and theme, no plugin). What MkDocs alone takes
+    to convert and write the pages a build makes, against which the builder's own stage is weighed."""
+    project = folder / "plain"
+    generating = [sys.executable, "-m", "builder", "generate", "--content", str(content), "--out", str(project)]
+    subprocess.run([*generating, "--today", TODAY], check=True, capture_output=True, cwd=ROOT)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = [p for p in config.get("plugins", []) if p != "search"]
+    plain = project / "mkdocs-no-search.yml"
+    plain.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain), "-d", str(project / "site")],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    return time.perf_counter() - began
 
 
 def without_search(folder: Path) -> Path:
@@ -240,6 +268,13 @@ def main(argv: list[str]) -> int:
             )
             if search and size <= SEARCHED_UP_TO:
                 searched(site)
+            if size == PLAIN_AT:
+                plain = plain_mkdocs(content, folder)
+                print(
+                    f"{size:>6} facts  the same pages as a plain MkDocs project, no plugin and no search: "
+                    f"{plain:.1f} s wall ({r['wall'] / plain * 100:.0f}% of it for the whole build above, search included)",
+                    flush=True,
+                )
         if 10000 in results and 50000 in results:
             ratio = results[50000]["wall"] / results[10000]["wall"]
             cpu = results[50000]["cpu"] / results[10000]["cpu"]
