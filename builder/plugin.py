@@ -382,7 +382,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         elif self.indexer.pending:
             self.preparer.save()  # while the index is made: the cache waited for nothing else
             try:
-                self.indexer.finish(every_core=True)  # the pages are written: only the index is left
+                self.indexer.finish()
             except search.SearchIndexFailed as exc:
                 raise PluginError(str(exc)) from exc
 

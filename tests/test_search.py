@@ -457,11 +457,9 @@ def test_pagefind_leaves_the_build_a_core(tmp_path: Path, monkeypatch: pytest.Mo
     assert os.sched_getaffinity(0) == set(cores), "the build's own threads keep every core"
 
 
-def test_once_the_pages_are_written_the_helpers_writing_the_index_use_every_core(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The build's finish() lets a helper that writes its part's files use the core it left the build; Pagefind's
-    runs keep to theirs."""
+def test_a_helper_writes_its_part_on_every_core_once_indexed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each helper that says its part is indexed is let use every core of the build to write the part's files;
+    Pagefind's runs keep to the core the build left them."""
     import os
 
     def allowed(pid: int) -> set[int]:
@@ -489,10 +487,9 @@ def test_once_the_pages_are_written_the_helpers_writing_the_index_use_every_core
             assert time.monotonic() - began < 30, "Pagefind did not start"
             time.sleep(0.05)
         running = indexing._helpers[0]
-        running.indexed = True  # as if it had said its part is indexed
         pagefind = int((tmp_path / "pid").read_text())
         assert allowed(running.process.pid) == kept and allowed(pagefind) == kept
-        indexing.use_every_core()
+        indexing._written(running)  # what the index's thread does when the helper says its part is indexed
         assert allowed(running.process.pid) == cores, "the writing helper uses every core"
         assert allowed(pagefind) == kept, "Pagefind's run keeps its cores"
     finally:
