@@ -4,6 +4,7 @@ byte, as the whole Markdown pass; and they are what keeps html.parser off most o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,28 @@ def test_a_block_right_after_a_list_item_stays_in_the_page() -> None:
     text, blocks = skeleton(page, (nav, para))
     assert text == f'- [a](a.md)\n<nav class="n">x</nav>\n\n{MARK}0{MARK}\n'
     assert blocks == ['<p class="p">y</p>']
+
+
+def test_no_inline_pattern_is_tried_on_a_blocks_placeholder() -> None:
+    """The paragraph that holds a block's placeholder skips Python-Markdown's inline patterns; a heading's text, and
+    a paragraph of text, still go through them."""
+    import markdown
+    from markdown.inlinepatterns import InlineProcessor
+
+    tried: list[str] = []
+
+    class Spy(InlineProcessor):
+        def handleMatch(self, m: re.Match[str], data: str) -> tuple[None, None, None]:  # type: ignore[override]
+            tried.append(data)
+            return None, None, None
+
+    extension = stash.StashExtension()
+    converter = markdown.Markdown(extensions=["attr_list", "toc", extension])
+    converter.inlinePatterns.register(Spy(r"^", converter), "spy", 1000)
+    page = f"## A *heading* {{: #a }}\n\n{MARK}0{MARK}\n\nSome *text*.\n\n{MARK}1{MARK}\n"
+    extension.blocks = ['<p class="x">One</p>', "<div>Two</div>"]
+    html = converter.convert(page)
+    assert html == (
+        '<h2 id="a">A <em>heading</em></h2>\n<p class="x">One</p>\n\n<p>Some <em>text</em>.</p>\n<div>Two</div>'
+    )
+    assert tried == ["A *heading* {: #a }", "Some *text*."]
