@@ -1,7 +1,8 @@
 """Benchmark (not a test): a full build at 1k, 10k and 50k generated facts. Run with `make bench-scale`.
 
 For each size it generates a content tree (tests/scale_content.py: facts with Markdown, citations with
-quotes, statuses, figures, over 24 topics), builds it cold with `python -m builder build` in a child
+quotes, statuses, figures, over 24 topics), times creating 4,000 small files (the disk creates files far more
+slowly for minutes after many were deleted, and says so), builds it cold with `python -m builder build` in a child
 process, and prints the wall and CPU time (user + system: the machine may be shared), the peak memory of the build, its render's forked copy and the search index's processes together (their PSS, sampled from /proc: see TreeMemory) and of each, time and
 memory per fact, the share of the build spent in the builder's own stage (loading, checking and
 rendering, timed inside the same process), the largest HTML page, and the 10k -> 50k ratio. At 10k it also
@@ -169,6 +170,27 @@ def _pss(pid: int) -> int:
     return int(found.group(1)) if found else 0
 
 
+PROBE_FILES = 4000
+"""Small files created before each build to see how quickly the disk creates files now."""
+SLOW_DISK = 0.3
+"""Seconds for PROBE_FILES above which the disk is called slow (on this machine: 0.1 s when quiet, 0.5-1.7 s
+in the minutes after many files were deleted, when a build that writes 62,000 files ran up to 25 s slower)."""
+
+
+def disk_probe(folder: Path) -> str:
+    """How long creating PROBE_FILES small files takes now, as a note for the line of the build that follows. The
+    files stay until the benchmark's folder is removed: deleting them would slow the disk again."""
+    folder.mkdir(parents=True)
+    began = time.perf_counter()
+    for number in range(PROBE_FILES):
+        handle = os.open(folder / f"{number:05d}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.write(handle, b"x" * 700)
+        os.close(handle)
+    took = time.perf_counter() - began
+    slow = " (slow: files deleted in the last minutes? the build's figures are pessimistic)" if took > SLOW_DISK else ""
+    return f"disk: {PROBE_FILES:,} files created in {took:.2f} s{slow}"
+
+
 def run_build(content: Path, site: Path, config: Path = ROOT / "mkdocs.yml") -> dict[str, float]:
     """One `build` in a child process: wall time, peak memory (MB: the largest resident size of the process and
     its children, from os.wait4; the build's own resident size; its children's PSS together, sampled; all of
@@ -255,6 +277,7 @@ def main(argv: list[str]) -> int:
             content = folder / "content"
             generate(size, content)
             site = folder / "site"
+            print(f"{size:>6} facts  {disk_probe(folder / 'probe')}", flush=True)
             r = run_build(content, site, config)
             page, name = largest_page(site)
             pages = sum(1 for _ in site.rglob("*.html"))
@@ -277,6 +300,7 @@ def main(argv: list[str]) -> int:
         largest = max(sizes)
         content = Path(tmp) / str(largest) / "content"
         edit_one_fact(content)
+        print(f"{largest:>6} facts  {disk_probe(Path(tmp) / str(largest) / 'probe-warm')}", flush=True)
         r = run_build(content, Path(tmp) / str(largest) / "site", config)
         print(
             f"{largest:>6} facts  warm build after editing one fact {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU  peak {memory(r)}  "
