@@ -424,12 +424,17 @@ class References:
     other), each source once; the reference list links back to every marker that cites an entry.
     """
 
-    def __init__(self, index: Index, src: str, prose_html: Prose, macros: Any) -> None:
+    def __init__(
+        self, index: Index, src: str, prose_html: Prose, macros: Any, lines: dict[tuple[str, str], Markup] | None = None
+    ) -> None:
         self.index = index
         self.src = src
         self.prose_html = prose_html
         self.macros = macros
-        """The templates' citation macros (_cite.md.j2): the wording and markup of markers."""
+        """The templates' citation macros (_cite.md.j2): the wording and markup of markers and sources."""
+        self.lines = lines if lines is not None else {}
+        """Each source's line in a reference list, drawn once for the pages that list it from the same folder:
+        at 50,000 facts, about 140,000 entries of 6,250 sources."""
         self.numbers: dict[str, int] = {}
         self.quotes: dict[str, list[Citation]] = defaultdict(list)
         self.cited_at: dict[str, list[str]] = defaultdict(list)
@@ -566,11 +571,18 @@ class References:
                         )
                         for c in self.quotes[source_id]
                     ],
-                    "about": href(self.src, self.index.pages[source.id], source.id),
+                    "line": self._line(source),
                     "back": list(zip(letters(len(backs)), backs, strict=True)),
                 }
             )
         return result
+
+    def _line(self, source: Source) -> Markup:
+        about = href(self.src, self.index.pages[source.id], source.id)
+        line = self.lines.get((source.id, about))
+        if line is None:
+            line = self.lines[source.id, about] = Markup(self.macros.source_line(source, about))
+        return line
 
 
 @functools.cache
@@ -883,8 +895,11 @@ def render(
             "_": interface.gettext,
             "lang_of": language.attribute,
             "in_language": lambda t, tag: in_language(t, tag, language.tag),
+            "messages": messages,
         }
     )
+    lines: dict[tuple[str, str], Markup] = {}
+    """Each source's line in a reference list, by the source and its link from the listing page (References)."""
     controls = {
         "in-force": messages.gettext("in force"),
         "suspended": messages.gettext("suspended"),
@@ -936,7 +951,7 @@ def render(
                 site=site,
                 content=content,
                 index=index,
-                refs=References(index, src, prose, macros),
+                refs=References(index, src, prose, macros, lines),
                 src=src,
                 link=lambda ident: index.link(src, ident),
                 url=lambda ident: index.url(src, ident),
