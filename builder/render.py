@@ -425,16 +425,21 @@ class References:
     """
 
     def __init__(
-        self, index: Index, src: str, prose_html: Prose, macros: Any, lines: dict[tuple[str, str], Markup] | None = None
+        self,
+        index: Index,
+        src: str,
+        prose_html: Prose,
+        macros: Any,
+        drawn: dict[tuple[str, str, str], Markup] | None = None,
     ) -> None:
         self.index = index
         self.src = src
         self.prose_html = prose_html
         self.macros = macros
         """The templates' citation macros (_cite.md.j2): the wording and markup of markers and sources."""
-        self.lines = lines if lines is not None else {}
-        """Each source's line in a reference list, drawn once for the pages that list it from the same folder:
-        at 50,000 facts, about 140,000 entries of 6,250 sources."""
+        self.drawn = drawn if drawn is not None else {}
+        """Markup of sources drawn once for every page of a render (`_once`): at 50,000 facts the topic pages list
+        about 140,000 references and 75,000 citations of 6,250 sources."""
         self.numbers: dict[str, int] = {}
         self.quotes: dict[str, list[Citation]] = defaultdict(list)
         self.cited_at: dict[str, list[str]] = defaultdict(list)
@@ -505,7 +510,7 @@ class References:
                 {
                     "number": number,
                     "source": source,
-                    "date": self.index.messages.date(source.published),
+                    "cited": self._once("tip_source", source, self.index.messages.date(source.published)),
                     "year": str(source.published)[:4],
                     "quotes": quotes,
                 }
@@ -571,18 +576,20 @@ class References:
                         )
                         for c in self.quotes[source_id]
                     ],
-                    "line": self._line(source),
+                    "line": self._once("source_line", source, href(self.src, self.index.pages[source.id], source.id)),
                     "back": list(zip(letters(len(backs)), backs, strict=True)),
                 }
             )
         return result
 
-    def _line(self, source: Source) -> Markup:
-        about = href(self.src, self.index.pages[source.id], source.id)
-        line = self.lines.get((source.id, about))
-        if line is None:
-            line = self.lines[source.id, about] = Markup(self.macros.source_line(source, about))
-        return line
+    def _once(self, macro: str, source: Source, argument: str) -> Markup:
+        """A citation macro's markup of a source (a tooltip's line, a reference list's), drawn once in a render for
+        the same argument (the source's date; its link from the listing page)."""
+        key = (macro, source.id, argument)
+        found = self.drawn.get(key)
+        if found is None:
+            found = self.drawn[key] = Markup(getattr(self.macros, macro)(source, argument))
+        return found
 
 
 @functools.cache
@@ -898,8 +905,8 @@ def render(
             "messages": messages,
         }
     )
-    lines: dict[tuple[str, str], Markup] = {}
-    """Each source's line in a reference list, by the source and its link from the listing page (References)."""
+    sources_drawn: dict[tuple[str, str, str], Markup] = {}
+    """Sources' markup drawn once for all the pages (References._once)."""
     controls = {
         "in-force": messages.gettext("in force"),
         "suspended": messages.gettext("suspended"),
@@ -951,7 +958,7 @@ def render(
                 site=site,
                 content=content,
                 index=index,
-                refs=References(index, src, prose, macros, lines),
+                refs=References(index, src, prose, macros, sources_drawn),
                 src=src,
                 link=lambda ident: index.link(src, ident),
                 url=lambda ident: index.url(src, ident),
