@@ -438,8 +438,8 @@ class References:
         self.macros = macros
         """The templates' citation macros (_cite.md.j2): the wording and markup of markers and sources."""
         self.drawn = drawn if drawn is not None else {}
-        """Markup of sources drawn once for every page of a render (`_once`): at 50,000 facts the topic pages list
-        about 140,000 references and 75,000 citations of 6,250 sources."""
+        """Markup of sources drawn once for every page of a render (`_once`): at 10,000 facts the pages hold 27,500
+        references and 31,500 citations of 1,250 sources, nine in ten drawn before."""
         self.numbers: dict[str, int] = {}
         self.quotes: dict[str, list[Citation]] = defaultdict(list)
         self.cited_at: dict[str, list[str]] = defaultdict(list)
