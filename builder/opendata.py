@@ -446,12 +446,12 @@ Made = list[tuple[tuple[str, bytes], Part]]
 
 
 def unwritten(
-    content: Content, parts: DownloadParts, dumps: Dumps | None = None, batch: int = 500
+    content: Content, parts: DownloadParts, digest: Callable[[Any], bytes], batch: int = 500
 ) -> list[Callable[[], Made]]:
     """The items' parts of the tables that `parts` does not hold, to be written by tasks of `batch` items each: the
     render runs them in its processes (builder/forked.py) and keeps what they make in `parts` before `downloads`
-    joins the parts. At 50,000 facts the tables' parts took 2.5 s of one core."""
-    digest = digests(content.site, dumps)
+    joins the parts (with the same `digest`, from `digests`). At 50,000 facts the tables' parts took 2.5 s of one
+    core."""
     tasks: list[Callable[[], Made]] = []
     for table in tables(content):
         keys = ((table.name, digest(owner)) for owner in table.owners)
@@ -529,16 +529,18 @@ def downloads(
     parts: DownloadParts | None = None,
     counts: dict[str, int] | None = None,
     dumps: Dumps | None = None,
+    digest: Callable[[Any], bytes] | None = None,
 ) -> dict[str, str]:
     """Every download file and the data dictionary, keyed by path under the docs folder.
 
     A table without rows (questions, events, figures or datasets an explainer does not have) is left out.
     `parts`: the items' parts of the tables written before (`table_files`); `counts`, when given, is filled with
-    each table's number of rows, by its name (what `listing` shows); `dumps`: the items' JSON made before."""
+    each table's number of rows, by its name (what `listing` shows); `dumps`: the items' JSON made before;
+    `digest`: the items' digests made before (`digests`, as `unwritten` had them)."""
     site = content.site
     files: dict[str, str] = {}
     resources: list[dict[str, Any]] = []
-    digest = digests(site, dumps)
+    digest = digest or digests(site, dumps)
     for table in tables(content):
         as_csv, as_json, rows = table_files(table, parts, digest)
         if not rows:

@@ -24,7 +24,12 @@ def pack(text: str) -> bytes:
 
 
 def unpack(packed: bytes) -> str:
-    return zlib.decompress(packed).decode("utf-8")
+    return unpack_bytes(packed).decode("utf-8")
+
+
+def unpack_bytes(packed: bytes) -> bytes:
+    """The UTF-8 bytes `pack` compressed (a file written as it is, without decoding it first)."""
+    return zlib.decompress(packed)
 
 
 class Pages(MutableMapping[str, str]):

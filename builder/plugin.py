@@ -54,7 +54,7 @@ from .cache import Store
 from .collector import settle, thaw
 from .editions import edition
 from .incremental import Incremental, Manifest
-from .packed import Pages, pack, unpack
+from .packed import Pages, pack, unpack, unpack_bytes
 from .pages import own_files
 from .render import Rendered
 from .search import PART_SIZE, PREVIEW_PART_SIZE
@@ -495,7 +495,7 @@ class PackedFile(File):
 
     @property
     def content_bytes(self) -> bytes:
-        return unpack(self.packed).encode("utf-8")
+        return unpack_bytes(self.packed)
 
     @content_bytes.setter
     def content_bytes(self, value: bytes) -> None:

@@ -48,7 +48,7 @@ from .model import (
     sources_cited_in,
 )
 from .ogimage import ImageCache
-from .opendata import FOLDER, DownloadParts, dataset_csv, downloads, listing, question_path, unwritten
+from .opendata import FOLDER, DownloadParts, dataset_csv, digests, downloads, listing, question_path, unwritten
 from .packed import Pages, pack
 from .reading import minutes as reading_time
 from .stash import Blocks, Spans, shift
@@ -1205,12 +1205,13 @@ def render(
             ),
         )
     rows: dict[str, int] = {}
+    item_digest = digests(site, dumps)
     if download_parts is not None:
-        writing = unwritten(content, download_parts, dumps)
+        writing = unwritten(content, download_parts, item_digest)
         for batch in forked.run(writing, workers if len(writing) >= PARALLEL_FROM else 1):
             for key, part in batch:
                 download_parts.keep(key, part)
-    written = downloads(content, download_parts, rows, dumps)
+    written = downloads(content, download_parts, rows, dumps, item_digest)
     tables = listing(written, rows)
     assets = Pages()
     """The files beside the pages, held compressed while the pages are drawn (at 50,000 facts the downloads are
